@@ -1,0 +1,19 @@
+"""Test settings: the real databases and brokers, sync tasks, fast hashing, mail kept in memory."""
+
+import os
+
+os.environ.setdefault("EVENTWEEK_TESTING", "1")
+
+from eventweek.settings import *  # noqa: E402,F403
+from eventweek.settings import BASE_DIR, Q_CLUSTER  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+SITE_URL = "http://testserver"
+ALLOWED_HOSTS = ["*"]
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Start the django-q2 cluster and the web server side by side; Ctrl-C stops both.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PORT=${PORT:-8000}
+PY=.venv/bin/python
+
+$PY manage.py qcluster &
+cluster=$!
+.venv/bin/gunicorn eventweek.wsgi:application \
+  --bind "127.0.0.1:${PORT}" --workers 2 --worker-class gthread --threads 4 \
+  --no-control-socket --access-logfile - --log-level warning &
+web=$!
+
+stop() {
+  trap - INT TERM
+  echo
+  echo "正在停止任务集群和网站服务……"
+  kill -TERM "$web" "$cluster" 2>/dev/null
+  wait "$web" "$cluster" 2>/dev/null
+  echo "已停止。"
+  exit 0
+}
+trap stop INT TERM
+
+cat <<MSG
+
+  节能宣传周已启动：http://127.0.0.1:${PORT}/
+    全国活动周  http://127.0.0.1:${PORT}/weeks/2020-national/
+    江苏活动周  http://127.0.0.1:${PORT}/weeks/2020-jiangsu/
+    日历订阅    http://127.0.0.1:${PORT}/weeks/2020-jiangsu/calendar.ics
+    工作台      http://127.0.0.1:${PORT}/dashboard/
+    管理后台    http://127.0.0.1:${PORT}/admin/
+
+  演示账号（密码均为 eventweek2020）：
+    national_admin    国管局管理员
+    jiangsu_admin     江苏省局管理员
+    jiangsu_reviewer  江苏省局审核员
+    nanjing_reporter  南京市报送员（其余 12 市为 <拼音>_reporter，如 suzhou_reporter）
+    jiangxi_admin     江西省局管理员
+
+  按 Ctrl-C 停止。
+MSG
+
+# Whichever exits first brings the other down.
+wait -n "$web" "$cluster"
+stop
