@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format bench bench-reporting migrate demo clean
+.PHONY: run test lint format bench bench-quiz bench-reporting bench-summary migrate demo clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,18 @@ migrate: $(VENV)/.installed
 
 demo: migrate
 	DEBUG=1 $(PY) manage.py load_demo --if-empty
+
+## bench: every benchmark; each prints key=value lines
+bench: bench-quiz bench-reporting bench-summary
+
+bench-quiz: $(VENV)/.installed
+	$(PY) scripts/bench_quiz.py
+
+bench-reporting: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py bench_reporting
+
+bench-summary: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py bench_summary
 
 clean:
 	rm -rf var/test-artifacts var/chromium .pytest_cache

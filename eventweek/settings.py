@@ -167,7 +167,7 @@ LOGGING = {
 }
 
 # Which apps contribute demo data, in order (python manage.py load_demo).
-DEMO_LOADERS = ["eventweek.demo.load", "reporting.demo.load", "quiz.demo.load"]
+DEMO_LOADERS = ["eventweek.demo.load", "reporting.demo.load", "quiz.demo.load", "reporting.summary.demo.load"]
 
 # Reporting limits (issue: daily reports).
 REPORT_MAX_PICTURE_BYTES = env_int("REPORT_MAX_PICTURE_BYTES", 10 * 1024 * 1024)

@@ -1,5 +1,6 @@
-from django.urls import path  # noqa: F401
+from reporting.summary.urls import urlpatterns as summary_urlpatterns
+from reporting.urls_reports import urlpatterns as report_urlpatterns
 
 app_name = "reporting"
 
-urlpatterns: list = []
+urlpatterns = report_urlpatterns + summary_urlpatterns
