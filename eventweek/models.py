@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -56,8 +56,14 @@ class Org(models.Model):
         return self.short_name or self.name
 
     def save(self, *args, **kwargs):
+        old_path = self.path
         self.path = (self.parent.path if self.parent_id else "/") + f"{self.code}/"
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                # A moved or recoded org carries its subtree along (each child recurses into its own).
+                for child in self.children.all():
+                    child.save(update_fields=["path"])
 
     def clean(self):
         if self.pk and self.parent_id and self.path and self.parent.path.startswith(self.path):
