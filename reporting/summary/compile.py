@@ -1,0 +1,487 @@
+"""The compiled draft of a week's summary: real prose built from what the system holds, within the limit.
+
+Sections as such summaries are written: 一、基本情况 (theme, dates, who reported what), 二、主要做法和亮点 (the national
+online activities joined, the themed activities by kind and org, the reviewer's highlights with their pictures, and for a
+province its cities' own summaries), 三、取得成效 (figures: reports on time, late and missing; items; participants; quiz
+participation per org; recycling), 四、下一步打算. When the full text would pass the limit, the detail is cut step by step.
+"""
+
+import datetime
+import logging
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from eventweek.models import LOCAL_TZ, Activity, Org, Week
+from eventweek.services import programme
+from reporting.models.reports import DailyReport, Highlight, ItemKind, ReportItem, ReportPicture
+from reporting.models.summaries import Summary
+from reporting.summary.wordcount import count_chars, count_document
+
+logger = logging.getLogger(__name__)
+
+CN_NUMBERS = "一二三四五六七八九十"
+CLOUD_KINDS = [
+    Activity.Kind.LAUNCH,
+    Activity.Kind.LESSON,
+    Activity.Kind.EXCHANGE,
+    Activity.Kind.LIVESTREAM,
+    Activity.Kind.QUIZ,
+]
+
+
+@dataclass
+class DraftPicture:
+    content: bytes
+    caption: str
+    source: str
+
+
+@dataclass
+class Draft:
+    title: str
+    body: str
+    pictures: list[DraftPicture] = field(default_factory=list)
+
+    @property
+    def char_count(self) -> int:
+        return count_document(self.title, self.body, [p.caption for p in self.pictures])
+
+
+@dataclass
+class Detail:
+    """How much of the data the prose carries; the compiler lowers it until the text fits."""
+
+    items_per_org: int = 4
+    highlights: int = 6
+    highlight_chars: int = 90
+    city_summaries: bool = True
+    city_chars: int = 70
+    pictures: int = 4
+    quiz_orgs: int = 13
+
+
+LEVELS = [
+    Detail(),
+    Detail(items_per_org=3, highlights=5, highlight_chars=60, city_chars=50, pictures=4, quiz_orgs=13),
+    Detail(items_per_org=2, highlights=4, highlight_chars=45, city_chars=36, pictures=3, quiz_orgs=6),
+    Detail(items_per_org=1, highlights=3, highlight_chars=30, city_summaries=False, pictures=3, quiz_orgs=3),
+    Detail(items_per_org=0, highlights=2, highlight_chars=24, city_summaries=False, pictures=2, quiz_orgs=0),
+    Detail(items_per_org=0, highlights=0, highlight_chars=0, city_summaries=False, pictures=2, quiz_orgs=0),
+]
+
+
+# -- the data ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class WeekFacts:
+    week: Week
+    org: Org
+    scope_orgs: list[Org]  # the orgs whose daily reports this summary covers
+    programme: list[Activity]
+    reports: list[DailyReport]
+    items_by_org: dict[int, list[ReportItem]]
+    on_time: int
+    late: int
+    missing: int
+    highlights: list[Highlight]
+    quiz_rows: list[dict]
+    city_summaries: list[Summary]
+
+    @property
+    def items(self) -> list[ReportItem]:
+        return [item for items in self.items_by_org.values() for item in items]
+
+    @property
+    def participants(self) -> int:
+        return sum(report.participants for report in self.reports)
+
+    @property
+    def recycled_kg(self) -> Decimal:
+        return sum((report.recycled_kg for report in self.reports), Decimal(0))
+
+
+def _scope_orgs(week: Week, org: Org) -> list[Org]:
+    """For the week's organizer, its daily reporters (else its children); for anyone else, itself."""
+    if org.pk != week.organizer_id:
+        return [org]
+    orgs = list(week.report_orgs.all().order_by("path")) or list(org.children.all().order_by("path"))
+    return [o for o in orgs if o.pk != org.pk]
+
+
+def gather(week: Week, org: Org, now: datetime.datetime | None = None) -> WeekFacts:
+    """Read everything the draft needs in a constant number of queries."""
+    now = now or timezone.now()
+    scope = _scope_orgs(week, org)
+    scope_ids = {o.pk for o in scope}
+    by_path = sorted(scope, key=lambda o: len(o.path), reverse=True)
+
+    def owner(report_org_path: str) -> Org | None:
+        for candidate in by_path:
+            if report_org_path.startswith(candidate.path):
+                return candidate
+        return None
+
+    live_items = ReportItem.objects.filter(removed=False).order_by("position", "pk")
+    reports = list(
+        DailyReport.objects.filter(week=week, org__path__startswith=org.path, first_submitted_at__isnull=False)
+        .select_related("org")
+        .prefetch_related(Prefetch("items", queryset=live_items))
+        .order_by("day", "org__path")
+    )
+    items_by_org: dict[int, list[ReportItem]] = defaultdict(list)
+    first_by_cell = {}
+    for report in reports:
+        target = owner(report.org.path)
+        if target is None:
+            continue
+        items_by_org[target.pk].extend(report.items.all())
+        if report.org_id in scope_ids:
+            first_by_cell[(report.org_id, report.day)] = report.first_submitted_at
+    on_time = late = missing = 0
+    for scoped in scope:
+        for day in week.days():
+            cutoff = week.cutoff_for(day)
+            submitted = first_by_cell.get((scoped.pk, day))
+            if submitted is None:
+                missing += now > cutoff
+            elif submitted <= cutoff:
+                on_time += 1
+            else:
+                late += 1
+    pictures = ReportPicture.objects.filter(removed=False).order_by("position", "pk")
+    highlights = list(
+        Highlight.objects.filter(week=week, item__report__org__path__startswith=org.path, item__removed=False)
+        .select_related("item__report__org")
+        .prefetch_related(Prefetch("pictures", queryset=pictures))
+        .order_by("day", "order", "pk")
+    )
+    quiz_rows = []
+    try:
+        from quiz.services import participation_by_org
+    except ImportError:  # the quiz app is optional for the summary
+        participation_by_org = None
+    if participation_by_org is not None:
+        try:
+            quiz_rows = participation_by_org(week, [org, *[o for o in scope if o.pk != org.pk]])
+        except Exception:  # a quiz failure must not stop the office writing its summary
+            logger.exception("quiz participation unavailable for week %s", week.pk)
+    city_summaries = []
+    if org.pk == week.organizer_id:
+        city_summaries = list(
+            Summary.objects.filter(week=week, org__in=scope, submissions__isnull=False)
+            .select_related("org")
+            .distinct()
+            .order_by("org__path")
+        )
+    return WeekFacts(
+        week=week,
+        org=org,
+        scope_orgs=scope,
+        programme=programme(week, public=False),
+        reports=reports,
+        items_by_org=dict(items_by_org),
+        on_time=on_time,
+        late=late,
+        missing=missing,
+        highlights=highlights,
+        quiz_rows=quiz_rows,
+        city_summaries=city_summaries,
+    )
+
+
+# -- the prose -----------------------------------------------------------------------------------------------------
+
+
+def _md(day: datetime.date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+def _clip(text: str, limit: int) -> str:
+    """The first sentences of text within limit characters (Word's count), ending on a full stop."""
+    text = " ".join((text or "").split()).rstrip("。；;，, ")
+    if not text:
+        return ""
+    if count_chars(text) <= limit:
+        return text + "。"
+    out = ""
+    for sentence in text.replace("；", "。").split("。"):
+        candidate = (out + "，" if out else "") + sentence.strip()
+        if count_chars(candidate) > limit:
+            break
+        out = candidate
+    if not out:
+        chars = []
+        for ch in text:
+            if count_chars("".join(chars) + ch) > limit:
+                break
+            chars.append(ch)
+        out = "".join(chars).rstrip("，、；")
+    return out + "。"
+
+
+def _percent(rate: float | None) -> str:
+    return f"{rate * 100:.1f}%" if rate is not None else ""
+
+
+def _name(org: Org) -> str:
+    return org.display_name
+
+
+def _scope_word(facts: WeekFacts) -> str:
+    return {"province": "全省", "city": "全市", "county": "全县（市、区）", "national": "全国"}.get(
+        facts.org.level, "本单位"
+    )
+
+
+def _joined(names: list[str]) -> str:
+    return "、".join(f"“{n}”" for n in names)
+
+
+def _cloud_sentence(facts: WeekFacts) -> str:
+    parts = []
+    for activity in facts.programme:
+        if activity.kind not in CLOUD_KINDS or activity.is_cancelled:
+            continue
+        label = activity.get_kind_display()
+        title = activity.title.replace("“", "").replace("”", "")
+        short = title.split("：", 1)[-1] if "：" in title else title
+        if activity.kind == Activity.Kind.LIVESTREAM:
+            parts.append(f"{_md(activity.first_day)}观看“{label}”{short}")
+        elif activity.kind == Activity.Kind.QUIZ:
+            parts.append(f"{_md(activity.first_day)}至{_md(activity.last_day)}参加“{label}”有奖竞答")
+        else:
+            parts.append(
+                f"{_md(activity.first_day)}参加“{label}”{short if activity.kind != Activity.Kind.LAUNCH else '仪式'}"
+            )
+    if not parts:
+        return ""
+    return f"（一）积极参与全国线上活动。{_scope_word(facts)}公共机构干部职工按照统一部署，" + "，".join(parts) + "。"
+
+
+def _local_sentence(facts: WeekFacts) -> str:
+    local = [a for a in facts.programme if a.kind == Activity.Kind.LOCAL and not a.is_cancelled]
+    if not local:
+        return ""
+    titles = _joined([a.title for a in local])
+    first = _clip(local[0].description, 80) if local[0].description else ""
+    return f"（二）开展主题宣传活动。围绕宣传周安排，组织开展{titles}等活动。{first}"
+
+
+def _kinds_sentence(facts: WeekFacts) -> str:
+    counter = Counter(item.kind for item in facts.items)
+    if not counter:
+        return ""
+    labels = dict(ItemKind.choices)
+    parts = [f"{labels.get(kind, kind)}{n}项" for kind, n in counter.most_common()]
+    return "从活动类型看，开展" + "、".join(parts) + "。"
+
+
+def _orgs_sentence(facts: WeekFacts, detail: Detail) -> str:
+    if detail.items_per_org <= 0 or not facts.items_by_org:
+        return ""
+    parts = []
+    for org in facts.scope_orgs:
+        items = facts.items_by_org.get(org.pk, [])
+        if not items:
+            continue
+        seen, titles = set(), []
+        for item in items:
+            if item.title not in seen:
+                seen.add(item.title)
+                titles.append(item.title)
+        shown = titles[: detail.items_per_org]
+        more = "等" if len(titles) > len(shown) else ""
+        parts.append(f"{_name(org)}开展{_joined(shown)}{more}{len(items)}项活动")
+    if not parts:
+        return ""
+    return "各地结合实际创新形式：" + "；".join(parts) + "。"
+
+
+def _highlight_paragraphs(facts: WeekFacts, detail: Detail, number: int) -> list[str]:
+    chosen = facts.highlights[: detail.highlights]
+    if not chosen:
+        return []
+    lines = [f"（{CN_NUMBERS[number]}）突出特色亮点。经审核筛选，宣传周期间共选出亮点活动{len(facts.highlights)}项。"]
+    for highlight in chosen:
+        item = highlight.item
+        text = _clip(item.description or highlight.comment, detail.highlight_chars)
+        who = _name(item.report.org)
+        people = f"参与{item.participants}人次，" if item.participants else ""
+        lines.append(f"{_md(highlight.day)}，{who}开展“{item.title}”，{people}{text}")
+    return lines
+
+
+def _city_paragraphs(facts: WeekFacts, detail: Detail, number: int) -> list[str]:
+    if not detail.city_summaries or not facts.city_summaries:
+        return []
+    lines = [f"（{CN_NUMBERS[number]}）各地总结情况。{len(facts.city_summaries)}个单位按时报送了活动周总结，摘要如下。"]
+    for summary in facts.city_summaries:
+        text = _first_body_sentences(summary.body, detail.city_chars)
+        if text:
+            lines.append(f"{_name(summary.org)}：{text}")
+    return lines
+
+
+def _first_body_sentences(body: str, limit: int) -> str:
+    """The first prose sentences of a summary, headings skipped."""
+    from reporting.summary.docx import HEADING1
+
+    prose = [line.strip() for line in body.splitlines() if line.strip() and not HEADING1.match(line.strip())]
+    return _clip(" ".join(prose), limit)
+
+
+def _quiz_sentence(facts: WeekFacts, detail: Detail) -> str:
+    rows = [row for row in facts.quiz_rows if row.get("count")]
+    if not rows:
+        return ""
+    own = next((row for row in rows if row["org"].pk == facts.org.pk), None)
+    sentence = ""
+    if own:
+        rate = f"，参与率{_percent(own['rate'])}" if own.get("rate") is not None else ""
+        sentence = f"“云竞答”活动中，{_scope_word(facts)}共{own['count']}人次参与{rate}"
+    others = [row for row in rows if row["org"].pk != facts.org.pk][: detail.quiz_orgs]
+    if others:
+        listed = "、".join(
+            f"{_name(row['org'])}{row['count']}人次"
+            + (f"（{_percent(row['rate'])}）" if row.get("rate") is not None else "")
+            for row in others
+        )
+        sentence += ("，其中" if sentence else "“云竞答”活动中，") + listed
+    return sentence + "。" if sentence else ""
+
+
+def _figures_sentence(facts: WeekFacts) -> str:
+    days = len(facts.week.days())
+    if facts.org.pk == facts.week.organizer_id:
+        expected = len(facts.scope_orgs) * days
+        head = f"宣传周期间，{len(facts.scope_orgs)}个单位每日报送活动信息，应报{expected}期"
+    else:
+        head = f"宣传周{days}天内应报送每日信息{days}期"
+    text = f"{head}，按时报送{facts.on_time}期、迟报{facts.late}期、缺报{facts.missing}期"
+    items = len(facts.items)
+    if items:
+        text += f"；共开展各类活动{items}项，参与干部职工{facts.participants}人次"
+    if facts.recycled_kg:
+        text += f"，回收废旧物品{facts.recycled_kg.normalize():f}千克"
+    return text + "。"
+
+
+def _opening(facts: WeekFacts) -> str:
+    week = facts.week
+    edition = f"第{week.edition}个全国" if week.edition else ""
+    text = (
+        f"{week.start_date.year}年{_md(week.start_date)}至{_md(week.end_date)}是{edition}节能宣传周，"
+        f"宣传主题是“{week.theme}”。{_name(facts.org)}按照{week.organizer.name if week.organizer_id != facts.org.pk else '上级'}"
+        f"部署，坚持节俭办活动、以线上活动为主，组织{_scope_word(facts)}公共机构开展形式多样的节能宣传活动"
+    )
+    days = list(week.special_days.all())
+    for parent in week.ancestry()[1:]:
+        if not days:
+            days = list(parent.special_days.all())
+    for day in days:
+        theme = f"，主题是“{day.theme}”" if day.theme else ""
+        text += f"；{_md(day.date)}为{day.name}{theme}"
+    return text + "。"
+
+
+def _results(facts: WeekFacts, detail: Detail) -> list[str]:
+    lines = ["三、取得成效"]
+    text = f"一是节约意识明显增强。通过线上线下相结合的宣传，“{facts.week.theme}”理念深入人心。"
+    quiz = _quiz_sentence(facts, detail)
+    if quiz:
+        text += quiz
+    lines.append(text)
+    items = len(facts.items)
+    if items:
+        lines.append(
+            f"二是活动覆盖面广。{_scope_word(facts)}共开展各类活动{items}项，参与干部职工{facts.participants}人次，"
+            "节约型机关创建和生活垃圾分类工作得到进一步推动。"
+        )
+    else:
+        lines.append("二是活动覆盖面广。节约型机关创建和生活垃圾分类工作得到进一步推动。")
+    if facts.recycled_kg:
+        lines.append(
+            f"三是资源循环利用取得实效。回收废旧物品{facts.recycled_kg.normalize():f}千克，践行了资源循环利用理念。"
+        )
+    return lines
+
+
+def _next_steps(facts: WeekFacts) -> list[str]:
+    return [
+        "四、下一步打算",
+        f"下一步，{_name(facts.org)}将认真总结宣传周活动经验，把节能宣传融入日常工作，持续推进节约型机关创建、"
+        "生活垃圾分类和绿色低碳出行，推广节能新产品新技术，推动公共机构节能工作取得新成效。",
+    ]
+
+
+def _title(week: Week, org: Org) -> str:
+    return f"{org.name}关于{week.start_date.year}年公共机构节能宣传周活动开展情况的总结"
+
+
+def write_body(facts: WeekFacts, detail: Detail) -> str:
+    lines = ["一、基本情况", _opening(facts), _figures_sentence(facts) + _kinds_sentence(facts), "二、主要做法和亮点"]
+    number = 0
+    cloud = _cloud_sentence(facts)
+    if cloud:
+        lines.append(cloud)
+        number += 1
+    local = _local_sentence(facts)
+    orgs = _orgs_sentence(facts, detail)
+    if local or orgs:
+        if local:
+            local = local.replace("（二）", f"（{CN_NUMBERS[number]}）", 1)
+            lines.append(local + orgs)
+        else:
+            lines.append(f"（{CN_NUMBERS[number]}）开展主题宣传活动。" + orgs)
+        number += 1
+    highlight_lines = _highlight_paragraphs(facts, detail, number)
+    if highlight_lines:
+        lines.extend(highlight_lines)
+        number += 1
+    lines.extend(_city_paragraphs(facts, detail, number))
+    lines.extend(_results(facts, detail))
+    lines.extend(_next_steps(facts))
+    return "\n".join(line for line in lines if line)
+
+
+def draft_pictures(facts: WeekFacts, limit: int) -> list[DraftPicture]:
+    """The pictures the reviewer chose for the highlights, first ones first, with captions."""
+    out = []
+    for highlight in facts.highlights:
+        for picture in highlight.pictures.all():
+            if len(out) >= limit:
+                return out
+            try:
+                with picture.image.open("rb") as handle:
+                    content = handle.read()
+            except (OSError, ValueError):
+                logger.warning("highlight picture %s unreadable", picture.pk)
+                continue
+            caption = picture.caption or f"{_name(highlight.item.report.org)}：{highlight.item.title}"
+            out.append(DraftPicture(content, caption[:60], f"亮点图片 {picture.pk}"))
+    return out
+
+
+def compile_draft(week: Week, org: Org, now: datetime.datetime | None = None) -> Draft:
+    """The draft of org's summary of week, cut to fit the character limit."""
+    facts = gather(week, org, now)
+    receiving = week.parent if org.pk == week.organizer_id else week
+    limit = (receiving or week).summary_char_limit
+    title = _title(week, org)
+    max_pictures = max(level.pictures for level in LEVELS)
+    pictures = draft_pictures(facts, max_pictures)
+    draft = None
+    for detail in LEVELS:
+        draft = Draft(title, write_body(facts, detail), pictures[: detail.pictures])
+        if draft.char_count <= limit:
+            return draft
+    return draft
+
+
+def local_now_text() -> str:
+    return timezone.localtime(timezone.now(), LOCAL_TZ).strftime("%Y年%m月%d日")
