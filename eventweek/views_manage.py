@@ -1,0 +1,213 @@
+"""Management pages: draft, edit and publish a week's programme. Thin: access helper → form → service → redirect.
+
+Who: a week is visible to users of its organizer and of the organizer's ancestors (others get 404); admins change it,
+reporters and reviewers of those orgs only read it (a change gets 403 with a Chinese message).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from eventweek import services
+from eventweek.forms import ActivityForm, SpecialDayFormSet, WeekForm, special_day_initial
+from eventweek.models import Activity, Week
+
+FORBIDDEN = "eventweek/manage/forbidden.html"
+
+
+def _week_or_404(user, slug: str) -> Week:
+    try:
+        return services.get_week_for_user(user, slug)
+    except Week.DoesNotExist:
+        raise Http404(_("没有找到该活动周。")) from None
+
+
+def _activity_or_404(week: Week, pk: int) -> Activity:
+    try:
+        return services.get_own_activity(week, pk)
+    except Activity.DoesNotExist:
+        # Inherited activities live in the parent week: never editable from here.
+        raise Http404(_("没有找到该活动。")) from None
+
+
+def _forbidden(request, week: Week | None = None):
+    message = _("只有管理员可以修改活动周；您可以查看，但不能修改。")
+    return render(request, FORBIDDEN, {"week": week, "message": message}, status=403)
+
+
+def _public_changes_url(week: Week) -> str | None:
+    try:
+        return reverse("eventweek:changes", args=[week.slug])
+    except NoReverseMatch:
+        return None
+
+
+def _add_validation_error(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form (fields it names, else the whole form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def week_list(request):
+    weeks = (
+        services.weeks_for_user(request.user)
+        .select_related("parent")
+        .order_by("-start_date", "organizer__path", "slug")
+    )
+    return render(
+        request,
+        "eventweek/manage/week_list.html",
+        {"weeks": weeks, "can_change": services.can_change_week(request.user)},
+    )
+
+
+@login_required
+def week_detail(request, slug):
+    week = _week_or_404(request.user, slug)
+    activities = services.programme(week, public=False)
+    days = [(day, [a for a in activities if a.first_day == day]) for day in week.days()]
+    outside = [a for a in activities if not week.contains_date(a.first_day)]
+    context = {
+        "week": week,
+        "days": days,
+        "outside": outside,
+        "special_days": list(week.special_days.all()),
+        "report_orgs": list(week.report_orgs.order_by("path")),
+        "schedule": services.publication_schedule(week),
+        "changes": services.changelog(week)[:20] if week.is_published else [],
+        "public_changes_url": _public_changes_url(week),
+        "can_change": services.can_change_week(request.user),
+    }
+    return render(request, "eventweek/manage/week_detail.html", context)
+
+
+def _week_form_page(request, week: Week | None):
+    instance = week or Week()
+    if request.method == "POST":
+        form = WeekForm(request.POST, instance=instance, user=request.user)
+        form.is_valid()
+        first, last = form.cleaned_data.get("start_date"), form.cleaned_data.get("end_date")
+        week_range = (first, last) if first and last else None
+        formset = SpecialDayFormSet(request.POST, prefix="special", week_range=week_range)
+        if form.is_valid() and formset.is_valid():
+            try:
+                with transaction.atomic():
+                    saved = services.save_week(
+                        form.save(commit=False),
+                        report_orgs=form.cleaned_data["report_orgs"],
+                        special_days=formset.days(),
+                    )
+            except ValidationError as error:
+                _add_validation_error(form, error)
+            else:
+                messages.success(request, _("活动周“%(title)s”已保存。") % {"title": saved.title})
+                return redirect("eventweek:manage_week", slug=saved.slug)
+    else:
+        form = WeekForm(instance=instance, user=request.user)
+        initial = special_day_initial(week) if week else []
+        formset = SpecialDayFormSet(initial=initial, prefix="special")
+    return render(request, "eventweek/manage/week_form.html", {"form": form, "formset": formset, "week": week})
+
+
+@login_required
+def week_new(request):
+    if not services.can_change_week(request.user):
+        return _forbidden(request)
+    return _week_form_page(request, None)
+
+
+@login_required
+def week_edit(request, slug):
+    week = _week_or_404(request.user, slug)
+    if not services.can_change_week(request.user):
+        return _forbidden(request, week)
+    return _week_form_page(request, week)
+
+
+@login_required
+@require_POST
+def week_publish(request, slug):
+    week = _week_or_404(request.user, slug)
+    if not services.can_change_week(request.user):
+        return _forbidden(request, week)
+    if services.publish_week(week.pk, force=True):
+        messages.success(request, _("活动周已发布，日程现已公开。"))
+    else:
+        messages.warning(request, _("该活动周已经发布过了。"))
+    return redirect("eventweek:manage_week", slug=week.slug)
+
+
+def _activity_form_page(request, week: Week, activity: Activity | None):
+    instance = activity or Activity(week=week)
+    if request.method == "POST":
+        form = ActivityForm(request.POST, instance=instance, week=week)
+        if form.is_valid():
+            try:
+                saved = services.save_activity(form.save(commit=False), user=request.user)
+            except ValidationError as error:
+                _add_validation_error(form, error)
+            else:
+                messages.success(request, _("活动“%(title)s”已保存。") % {"title": saved.title})
+                return redirect("eventweek:manage_week", slug=week.slug)
+    else:
+        form = ActivityForm(instance=instance, week=week)
+    return render(request, "eventweek/manage/activity_form.html", {"form": form, "week": week, "activity": activity})
+
+
+@login_required
+def activity_new(request, slug):
+    week = _week_or_404(request.user, slug)
+    if not services.can_change_week(request.user):
+        return _forbidden(request, week)
+    return _activity_form_page(request, week, None)
+
+
+@login_required
+def activity_edit(request, slug, pk):
+    week = _week_or_404(request.user, slug)
+    activity = _activity_or_404(week, pk)
+    if not services.can_change_week(request.user):
+        return _forbidden(request, week)
+    return _activity_form_page(request, week, activity)
+
+
+@login_required
+@require_POST
+def activity_cancel(request, slug, pk):
+    week = _week_or_404(request.user, slug)
+    activity = _activity_or_404(week, pk)
+    if not services.can_change_week(request.user):
+        return _forbidden(request, week)
+    try:
+        services.cancel_activity(activity, user=request.user)
+    except services.DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("活动“%(title)s”已取消。") % {"title": activity.title})
+    return redirect("eventweek:manage_week", slug=week.slug)
+
+
+@login_required
+@require_POST
+def activity_restore(request, slug, pk):
+    week = _week_or_404(request.user, slug)
+    activity = _activity_or_404(week, pk)
+    if not services.can_change_week(request.user):
+        return _forbidden(request, week)
+    try:
+        services.restore_activity(activity, user=request.user)
+    except services.DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("活动“%(title)s”已恢复。") % {"title": activity.title})
+    return redirect("eventweek:manage_week", slug=week.slug)
