@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from eventweek import views_public as views
 
 # Public pages: /weeks/<slug>/..., no login.
-urlpatterns: list = []
+urlpatterns = [
+    path("weeks/<slug:slug>/", views.week_detail, name="week"),
+    path("weeks/<slug:slug>/calendar.ics", views.week_ics, name="week_ics"),
+    path("weeks/<slug:slug>/poster/", views.poster, name="poster"),
+    path("weeks/<slug:slug>/changes/", views.changes, name="changes"),
+    path("weeks/<slug:slug>/activities/<int:pk>/", views.activity_detail, name="activity"),
+    path("weeks/<slug:slug>/activities/<int:pk>/calendar.ics", views.activity_ics, name="activity_ics"),
+    path("weeks/<slug:slug>/activities/<int:pk>/qr.svg", views.activity_qr_svg, name="activity_qr_svg"),
+    path("weeks/<slug:slug>/activities/<int:pk>/qr.png", views.activity_qr_png, name="activity_qr_png"),
+]
