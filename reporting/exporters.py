@@ -1,0 +1,259 @@
+"""Exports as .xlsx: one small class per export, one base class that writes with openpyxl's write-only mode.
+
+An exporter yields sheets; a sheet is a title, columns (header, width) and rows. A row holds plain values or
+`Styled(value, fill=..., bold=..., number_format=...)` for a coloured or formatted cell. The summary app may
+subclass XlsxExporter the same way.
+"""
+
+import datetime
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import HttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from eventweek.models import LOCAL_TZ, Week
+from reporting.models import Highlight, ReportItem, ReportStatus
+from reporting.services import Dashboard, build_dashboard, cell_status
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Status colours, the same as the dashboard's (static/css/reporting.css).
+STATUS_FILLS = {
+    ReportStatus.ON_TIME: "C6EFCE",
+    ReportStatus.SUBMITTED: "C6EFCE",
+    ReportStatus.LATE: "FFEB9C",
+    ReportStatus.MISSING: "FFC7CE",
+    ReportStatus.NOT_DUE: "EDEDED",
+    ReportStatus.OPEN: "EDEDED",
+}
+PERCENT = "0.0%"
+
+
+@dataclass
+class Styled:
+    value: object
+    fill: str | None = None
+    bold: bool = False
+    number_format: str | None = None
+
+
+@dataclass
+class Sheet:
+    title: str
+    columns: list[tuple[str, int]]
+    rows: Iterable[list]
+
+
+def local_text(value: datetime.datetime | None) -> str:
+    return timezone.localtime(value, LOCAL_TZ).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+
+class XlsxExporter:
+    """Base class: subclasses set filename and implement sheets()."""
+
+    filename = "export.xlsx"
+
+    def sheets(self) -> Iterator[Sheet]:
+        raise NotImplementedError
+
+    def _cell(self, ws, value):
+        if not isinstance(value, Styled):
+            return value
+        cell = WriteOnlyCell(ws, value=value.value)
+        if value.fill:
+            cell.fill = PatternFill(fill_type="solid", start_color=value.fill, end_color=value.fill)
+        if value.bold:
+            cell.font = Font(bold=True)
+        if value.number_format:
+            cell.number_format = value.number_format
+        return cell
+
+    def write(self, target) -> None:
+        """Write the workbook to a path or a binary file object."""
+        workbook = Workbook(write_only=True)
+        for sheet in self.sheets():
+            ws = workbook.create_sheet(title=sheet.title[:31])
+            for index, (_header, width) in enumerate(sheet.columns):
+                ws.column_dimensions[_column_letter(index)].width = width
+            ws.freeze_panes = "B2"
+            header = []
+            for title, _width in sheet.columns:
+                cell = WriteOnlyCell(ws, value=title)
+                cell.font = Font(bold=True)
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+                header.append(cell)
+            ws.append(header)
+            for row in sheet.rows:
+                ws.append([self._cell(ws, value) for value in row])
+        workbook.save(target)
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.write(buffer)
+        return buffer.getvalue()
+
+    def response(self) -> HttpResponse:
+        response = HttpResponse(self.to_bytes(), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(self.filename)}"
+        return response
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+def _rate(value: float | None):
+    return Styled(round(value, 4), number_format=PERCENT) if value is not None else "—"
+
+
+class StatusGridExporter(XlsxExporter):
+    """The dashboard's grid: one row per org, one coloured cell per day (status and first submit time), rates."""
+
+    def __init__(self, week: Week, orgs=None, now: datetime.datetime | None = None, dashboard: Dashboard | None = None):
+        self.week = week
+        self.dashboard = dashboard or build_dashboard(week, orgs, now)
+        self.filename = f"{week.slug}-报送情况.xlsx"
+
+    def sheets(self) -> Iterator[Sheet]:
+        yield Sheet(title="报送情况", columns=self.columns(), rows=self.rows())
+
+    def columns(self):
+        days = [(f"{d.month}月{d.day}日", 14) for d in self.dashboard.days]
+        tail = [
+            ("按时", 7),
+            ("迟报", 7),
+            ("缺报", 7),
+            ("报送率", 9),
+            ("按时报送率", 11),
+            ("活动条数", 9),
+            ("图片数", 8),
+        ]
+        return [("单位", 16), *days, *tail]
+
+    def rows(self) -> Iterator[list]:
+        board = self.dashboard
+        for row in board.rows:
+            cells = []
+            for cell in row.cells:
+                text = cell.status_label
+                if cell.submitted_at:
+                    text += " " + timezone.localtime(cell.submitted_at, LOCAL_TZ).strftime("%H:%M")
+                cells.append(Styled(text, fill=STATUS_FILLS[cell.status]))
+            t = row.tally
+            yield [
+                row.org.display_name,
+                *cells,
+                t.on_time,
+                t.late,
+                t.missing,
+                _rate(t.completeness_rate),
+                _rate(t.on_time_rate),
+                t.items,
+                t.pictures,
+            ]
+        blanks = [""] * 7
+        yield [Styled("报送率", bold=True), *[_rate(t.completeness_rate) for t in board.day_tallies], *blanks]
+        yield [Styled("按时报送率", bold=True), *[_rate(t.on_time_rate) for t in board.day_tallies], *blanks]
+        t = board.total
+        yield [
+            Styled("全周合计", bold=True),
+            *[""] * len(board.days),
+            t.on_time,
+            t.late,
+            t.missing,
+            _rate(t.completeness_rate),
+            _rate(t.on_time_rate),
+            t.items,
+            t.pictures,
+        ]
+
+
+class ReportItemsExporter(XlsxExporter):
+    """Every current item of the week's reports, with org, day, submit time, status and picture count."""
+
+    columns = [
+        ("单位", 16),
+        ("日期", 12),
+        ("首次报送时间", 20),
+        ("最近报送时间", 20),
+        ("状态", 10),
+        ("版本", 6),
+        ("活动名称", 36),
+        ("活动类型", 14),
+        ("形式", 10),
+        ("地点", 24),
+        ("参与人数", 10),
+        ("回收量（千克）", 14),
+        ("图片数", 8),
+        ("亮点", 6),
+    ]
+
+    def __init__(self, week: Week, orgs=None, now: datetime.datetime | None = None):
+        self.week = week
+        self.orgs = orgs
+        self.now = now or timezone.now()
+        self.filename = f"{week.slug}-活动明细.xlsx"
+
+    def queryset(self):
+        qs = ReportItem.objects.filter(report__week=self.week, report__first_submitted_at__isnull=False, removed=False)
+        if self.orgs is not None:
+            qs = qs.filter(report__org__in=[org.pk for org in self.orgs])
+        return (
+            qs.select_related("report__org")
+            .annotate(
+                live_pictures=Count("pictures", filter=Q(pictures__removed=False)),
+                is_highlight=Exists(Highlight.objects.filter(item=OuterRef("pk"))),
+            )
+            .order_by("report__day", "report__org__sort_order", "report__org__path", "position", "pk")
+        )
+
+    def sheets(self) -> Iterator[Sheet]:
+        yield Sheet(title="活动明细", columns=self.columns, rows=self.rows())
+
+    def rows(self) -> Iterator[list]:
+        week = self.week
+        for item in self.queryset().iterator(chunk_size=2000):
+            report = item.report
+            status = cell_status(week, report.org, report.day, report, self.now)
+            yield [
+                report.org.display_name,
+                report.day.isoformat(),
+                local_text(report.first_submitted_at),
+                local_text(report.submitted_at),
+                Styled(ReportStatus(status).label, fill=STATUS_FILLS[status]),
+                report.version,
+                item.title,
+                item.get_kind_display(),
+                item.get_mode_display(),
+                item.place,
+                item.participants,
+                float(item.recycled_kg) if item.recycled_kg is not None else None,
+                item.live_pictures,
+                "是" if item.is_highlight else "",
+            ]
+
+
+class WeekReportsExporter(XlsxExporter):
+    """Both sheets in one workbook (python manage.py export_reports)."""
+
+    def __init__(self, week: Week, orgs=None, now: datetime.datetime | None = None):
+        self.parts = [StatusGridExporter(week, orgs, now), ReportItemsExporter(week, orgs, now)]
+        self.filename = f"{week.slug}-每日报送.xlsx"
+
+    def sheets(self) -> Iterator[Sheet]:
+        for part in self.parts:
+            yield from part.sheets()
