@@ -35,9 +35,9 @@ CLOUD_KINDS = [
 
 @dataclass
 class DraftPicture:
-    content: bytes
-    caption: str
-    source: str
+    content: bytes = field(repr=False)
+    caption: str = ""
+    source: str = ""
 
 
 @dataclass
@@ -62,6 +62,7 @@ class Detail:
     city_chars: int = 70
     pictures: int = 4
     quiz_orgs: int = 13
+    compact: bool = False  # the national activities in one line, no programme description, no breakdown by kind
 
 
 LEVELS = [
@@ -71,6 +72,9 @@ LEVELS = [
     Detail(items_per_org=1, highlights=3, highlight_chars=30, city_summaries=False, pictures=3, quiz_orgs=3),
     Detail(items_per_org=0, highlights=2, highlight_chars=24, city_summaries=False, pictures=2, quiz_orgs=0),
     Detail(items_per_org=0, highlights=0, highlight_chars=0, city_summaries=False, pictures=2, quiz_orgs=0),
+    Detail(
+        items_per_org=0, highlights=0, highlight_chars=0, city_summaries=False, pictures=1, quiz_orgs=0, compact=True
+    ),
 ]
 
 
@@ -202,7 +206,7 @@ def _md(day: datetime.date) -> str:
 
 
 def _clip(text: str, limit: int) -> str:
-    """The first sentences of text within limit characters (Word's count), ending on a full stop."""
+    """The first sentences of text within limit characters (Word's count), cut at a sentence or clause end."""
     text = " ".join((text or "").split()).rstrip("。；;，, ")
     if not text:
         return ""
@@ -210,18 +214,22 @@ def _clip(text: str, limit: int) -> str:
         return text + "。"
     out = ""
     for sentence in text.replace("；", "。").split("。"):
-        candidate = (out + "，" if out else "") + sentence.strip()
+        candidate = (out + "。" if out else "") + sentence.strip()
         if count_chars(candidate) > limit:
             break
         out = candidate
-    if not out:
-        chars = []
-        for ch in text:
-            if count_chars("".join(chars) + ch) > limit:
-                break
-            chars.append(ch)
-        out = "".join(chars).rstrip("，、；")
-    return out + "。"
+    if out:
+        return out + "。"
+    chars = []
+    for ch in text:
+        if count_chars("".join(chars) + ch) > limit:
+            break
+        chars.append(ch)
+    cut = "".join(chars)
+    clause = cut.rfind("，")
+    if clause >= len(cut) // 2:
+        return cut[:clause] + "。"
+    return cut.rstrip("，、；“") + "……"
 
 
 def _percent(rate: float | None) -> str:
@@ -239,16 +247,26 @@ def _scope_word(facts: WeekFacts) -> str:
 
 
 def _joined(names: list[str]) -> str:
-    return "、".join(f"“{n}”" for n in names)
+    """Quoted names the Chinese way: “甲”“乙”; inner double quotes become single ones."""
+    return "".join("“" + n.replace("“", "‘").replace("”", "’") + "”" for n in names)
 
 
-def _cloud_sentence(facts: WeekFacts) -> str:
+def _cloud_sentence(facts: WeekFacts, detail: Detail) -> str:
+    if detail.compact:
+        kinds = []
+        for activity in facts.programme:
+            label = activity.get_kind_display()
+            if activity.kind in CLOUD_KINDS and not activity.is_cancelled and label not in kinds:
+                kinds.append(label)
+        if not kinds:
+            return ""
+        return f"（一）积极参与全国线上活动。组织干部职工参加{_joined(kinds)}等全国线上活动。"
     parts = []
     for activity in facts.programme:
         if activity.kind not in CLOUD_KINDS or activity.is_cancelled:
             continue
         label = activity.get_kind_display()
-        title = activity.title.replace("“", "").replace("”", "")
+        title = " ".join(activity.title.replace("“", "").replace("”", "").split()).replace(" ", "，")
         short = title.split("：", 1)[-1] if "：" in title else title
         if activity.kind == Activity.Kind.LIVESTREAM:
             parts.append(f"{_md(activity.first_day)}观看“{label}”{short}")
@@ -263,12 +281,12 @@ def _cloud_sentence(facts: WeekFacts) -> str:
     return f"（一）积极参与全国线上活动。{_scope_word(facts)}公共机构干部职工按照统一部署，" + "，".join(parts) + "。"
 
 
-def _local_sentence(facts: WeekFacts) -> str:
+def _local_sentence(facts: WeekFacts, detail: Detail) -> str:
     local = [a for a in facts.programme if a.kind == Activity.Kind.LOCAL and not a.is_cancelled]
     if not local:
         return ""
     titles = _joined([a.title for a in local])
-    first = _clip(local[0].description, 80) if local[0].description else ""
+    first = _clip(local[0].description, 80) if local[0].description and not detail.compact else ""
     return f"（二）开展主题宣传活动。围绕宣传周安排，组织开展{titles}等活动。{first}"
 
 
@@ -319,7 +337,7 @@ def _highlight_paragraphs(facts: WeekFacts, detail: Detail, number: int) -> list
 def _city_paragraphs(facts: WeekFacts, detail: Detail, number: int) -> list[str]:
     if not detail.city_summaries or not facts.city_summaries:
         return []
-    lines = [f"（{CN_NUMBERS[number]}）各地总结情况。{len(facts.city_summaries)}个单位按时报送了活动周总结，摘要如下。"]
+    lines = [f"（{CN_NUMBERS[number]}）各地总结情况。{len(facts.city_summaries)}个单位报送了活动周总结，摘要如下。"]
     for summary in facts.city_summaries:
         text = _first_body_sentences(summary.body, detail.city_chars)
         if text:
@@ -371,13 +389,20 @@ def _figures_sentence(facts: WeekFacts) -> str:
     return text + "。"
 
 
+def _above(facts: WeekFacts) -> str:
+    week = facts.week
+    if week.organizer_id != facts.org.pk:
+        return week.organizer.display_name
+    return week.parent.organizer.display_name if week.parent_id else "上级"
+
+
 def _opening(facts: WeekFacts) -> str:
     week = facts.week
     edition = f"第{week.edition}个全国" if week.edition else ""
     text = (
         f"{week.start_date.year}年{_md(week.start_date)}至{_md(week.end_date)}是{edition}节能宣传周，"
-        f"宣传主题是“{week.theme}”。{_name(facts.org)}按照{week.organizer.name if week.organizer_id != facts.org.pk else '上级'}"
-        f"部署，坚持节俭办活动、以线上活动为主，组织{_scope_word(facts)}公共机构开展形式多样的节能宣传活动"
+        f"宣传主题是“{week.theme}”。{facts.org.name}按照{_above(facts)}部署，"
+        f"坚持节俭办活动、以线上活动为主，组织{_scope_word(facts)}公共机构开展形式多样的节能宣传活动"
     )
     days = list(week.special_days.all())
     for parent in week.ancestry()[1:]:
@@ -424,13 +449,14 @@ def _title(week: Week, org: Org) -> str:
 
 
 def write_body(facts: WeekFacts, detail: Detail) -> str:
-    lines = ["一、基本情况", _opening(facts), _figures_sentence(facts) + _kinds_sentence(facts), "二、主要做法和亮点"]
+    kinds = "" if detail.compact else _kinds_sentence(facts)
+    lines = ["一、基本情况", _opening(facts), _figures_sentence(facts) + kinds, "二、主要做法和亮点"]
     number = 0
-    cloud = _cloud_sentence(facts)
+    cloud = _cloud_sentence(facts, detail)
     if cloud:
         lines.append(cloud)
         number += 1
-    local = _local_sentence(facts)
+    local = _local_sentence(facts, detail)
     orgs = _orgs_sentence(facts, detail)
     if local or orgs:
         if local:

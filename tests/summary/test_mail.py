@@ -1,0 +1,105 @@
+"""The submission's email reaches a real SMTP server on loopback, with the docx; refusals are retried, never dropped."""
+
+import io
+
+import pytest
+import time_machine
+from docx import Document
+
+from reporting.models.summaries import SummarySubmission
+from reporting.summary.services import retry_summary_mails, start_summary, submit_summary
+from tests.summary.conftest import free_port, local
+
+SUBMIT_AT = local(2020, 7, 9, 10, 0)
+
+
+@pytest.fixture
+def nanjing_summary(reports):
+    with time_machine.travel(SUBMIT_AT, tick=False):
+        return start_summary(reports.jiangsu, reports.org("320100"), reports.user("nanjing_reporter"))
+
+
+def submit(summary, capture, user=None):
+    with time_machine.travel(SUBMIT_AT, tick=False), capture(execute=True):
+        submission = submit_summary(summary, user)
+    submission.refresh_from_db()
+    return submission
+
+
+def test_email_with_the_docx_reaches_the_smtp_server(nanjing_summary, smtp, django_capture_on_commit_callbacks):
+    server = smtp()
+
+    submission = submit(nanjing_summary, django_capture_on_commit_callbacks)
+
+    assert len(server.messages) == 1
+    recipients, message = server.messages[0]
+    assert recipients == ["jnc@jsjgsw.example.cn"]
+    # A long subject is folded into encoded words; unfolded it is the same text.
+    assert str(message["Subject"]).strip() == f"【活动周总结】南京市机关事务管理局：{nanjing_summary.title}"
+    attachments = list(message.iter_attachments())
+    assert [a.get_filename() for a in attachments] == ["南京市机关事务管理局2020年江苏省公共机构节能宣传周总结.docx"]
+    document = Document(io.BytesIO(attachments[0].get_content()))
+    assert document.paragraphs[0].text == nanjing_summary.title
+    assert (submission.mail_status, submission.mail_attempts, submission.mailbox) == (
+        SummarySubmission.MailStatus.SENT,
+        1,
+        "jnc@jsjgsw.example.cn",
+    )
+    assert submission.mail_sent_at is not None
+    assert submission.attachment_size == len(attachments[0].get_content())
+
+
+def test_a_server_that_refuses_first_and_accepts_later_gets_exactly_one_mail(
+    nanjing_summary, smtp, django_capture_on_commit_callbacks
+):
+    server = smtp(refuse_first=1)
+
+    submission = submit(nanjing_summary, django_capture_on_commit_callbacks)
+
+    assert server.messages == []
+    assert (submission.mail_status, submission.mail_attempts) == (SummarySubmission.MailStatus.FAILED, 1)
+    assert submission.get_mail_status_display() == "发送失败，等待重试"
+    assert "451" in submission.mail_last_error
+    assert submission.mail_next_attempt_at == local(2020, 7, 9, 10, 1)
+    # Before the back-off has passed nothing is retried.
+    assert retry_summary_mails(now=local(2020, 7, 9, 10, 0, 30)) == 0
+
+    assert retry_summary_mails(now=local(2020, 7, 9, 10, 2)) == 1
+    assert retry_summary_mails(now=local(2020, 7, 9, 10, 30)) == 0
+
+    submission.refresh_from_db()
+    assert len(server.messages) == 1
+    assert (submission.mail_status, submission.mail_attempts, submission.mail_last_error) == (
+        SummarySubmission.MailStatus.SENT,
+        2,
+        "",
+    )
+
+
+def test_a_mail_server_that_is_down_leaves_the_mail_pending(
+    nanjing_summary, settings, smtp, django_capture_on_commit_callbacks
+):
+    smtp()
+    settings.EMAIL_PORT = free_port()  # nothing listens there
+
+    submission = submit(nanjing_summary, django_capture_on_commit_callbacks)
+
+    assert submission.mail_status == SummarySubmission.MailStatus.FAILED
+    assert submission.mail_pending is True
+    assert "Connection refused" in submission.mail_last_error or "111" in submission.mail_last_error
+    # Later retries keep it: each attempt is recorded, the submission itself stands.
+    assert retry_summary_mails(now=local(2020, 7, 9, 12, 0)) == 0
+    submission.refresh_from_db()
+    assert (submission.mail_status, submission.mail_attempts) == (SummarySubmission.MailStatus.FAILED, 2)
+    assert SummarySubmission.objects.filter(summary=nanjing_summary).count() == 1
+
+
+def test_the_department_mailbox_receives_a_central_departments_summary(demo, smtp, django_capture_on_commit_callbacks):
+    server = smtp()
+    with time_machine.travel(SUBMIT_AT, tick=False):
+        summary = start_summary(demo.national, demo.org("100101"))
+
+    submission = submit(summary, django_capture_on_commit_callbacks)
+
+    assert submission.to_org == demo.org("100000")
+    assert [rcpt for rcpt, _ in server.messages] == [["bumen-zongjie@ggj.example.cn"]]
