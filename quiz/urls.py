@@ -1,5 +1,31 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from quiz import views
 
 app_name = "quiz"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("ping/", views.ping, name="ping"),
+    # Management: login, org-tree permissions.
+    path("manage/", views.manage_index, name="manage_index"),
+    path("manage/week/<slug:slug>/", views.manage_week, name="manage_week"),
+    path("manage/<int:pk>/", views.manage_quiz, name="manage_quiz"),
+    path("manage/<int:pk>/settings/", views.manage_settings, name="manage_settings"),
+    path("manage/<int:pk>/bank/", views.manage_bank, name="manage_bank"),
+    path("manage/<int:pk>/bank/template.xlsx", views.bank_template, name="bank_template"),
+    path("manage/<int:pk>/bank/export.xlsx", views.bank_export, name="bank_export"),
+    path("manage/<int:pk>/leaderboard/", views.manage_leaderboard, name="manage_leaderboard"),
+    path("manage/<int:pk>/participation/", views.manage_participation, name="manage_participation"),
+    path("manage/<int:pk>/questions/", views.manage_questions, name="manage_questions"),
+    path("manage/<int:pk>/draw/", views.manage_draw, name="manage_draw"),
+    path("manage/<int:pk>/draw/<int:draw_id>/", views.manage_draw_detail, name="manage_draw_detail"),
+    path("manage/<int:pk>/exports/", views.manage_exports, name="manage_exports"),
+    path("manage/<int:pk>/exports/<int:job_id>/", views.manage_export, name="manage_export"),
+    path("manage/<int:pk>/exports/<int:job_id>/download/", views.export_download, name="export_download"),
+    # Public: no account. The attempt is identified by its unguessable token, never the phone.
+    path("a/<str:token>/", views.paper, name="paper"),
+    path("a/<str:token>/save/", views.save, name="save"),
+    path("a/<str:token>/submit/", views.submit, name="submit"),
+    path("a/<str:token>/result/", views.result, name="result"),
+    path("<slug:slug>/", views.entry, name="entry"),
+]

@@ -1,0 +1,146 @@
+"""Forms of the quiz: the participant's sign-up, quiz settings, the bank import, the draw, exports."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from eventweek.models import Activity, Org
+from quiz import services
+from quiz.models import ExportJob, Quiz
+
+
+class StartForm(forms.Form):
+    """Name, phone and unit: all a participant gives (no account)."""
+
+    name = forms.CharField(label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    phone = forms.CharField(
+        label=_("手机号"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel", "placeholder": "11 位手机号"}),
+        help_text=_("每个手机号限答一次，仅用于核对身份和发放奖品。"),
+    )
+    org = forms.ModelChoiceField(
+        label=_("单位"),
+        queryset=Org.objects.none(),
+        empty_label=_("请选择所在单位"),
+        error_messages={"invalid_choice": _("所选单位不存在或不在本次竞答范围内，请重新选择。")},
+    )
+
+    def __init__(self, *args, quiz: Quiz, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = services.participant_orgs(quiz)
+        self.fields["org"].queryset = orgs
+        depth0 = quiz.week.organizer.path.count("/")
+        # Indented labels make the tree readable in a plain <select>; quiz.js adds search on top.
+        self.fields["org"].label_from_instance = lambda org: "　" * (org.path.count("/") - depth0) + org.name
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if len(name) < 2:
+            raise forms.ValidationError(_("请填写真实姓名（至少 2 个字）。"))
+        return name
+
+    def clean_phone(self):
+        try:
+            return services.normalize_phone(self.cleaned_data["phone"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class QuizForm(forms.ModelForm):
+    paper_spec_text = forms.CharField(
+        label=_("按分类抽题"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "placeholder": "节能:4\n节水:3\n垃圾分类:4"}),
+        help_text=_("每行一个“分类:题数”；留空则按“每卷题数”从全部启用题目中随机抽取。"),
+    )
+
+    class Meta:
+        model = Quiz
+        fields = [
+            "title",
+            "slug",
+            "intro",
+            "activity",
+            "opens_at",
+            "closes_at",
+            "question_count",
+            "points_per_question",
+            "time_limit_seconds",
+            "attempts_per_person",
+            "shuffle_questions",
+            "shuffle_options",
+            "show_answers",
+            "prize_min_score",
+            "prize_count",
+            "prize_note",
+        ]
+        widgets = {
+            "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "intro": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, week, **kwargs):
+        super().__init__(*args, **kwargs)
+        week_ids = [w.pk for w in week.ancestry()]
+        self.fields["activity"].queryset = Activity.objects.filter(week_id__in=week_ids, kind=Activity.Kind.QUIZ)
+        self.fields["activity"].empty_label = _("不关联（使用下方的开始、结束时间）")
+        self.fields["paper_spec_text"].initial = services.format_paper_spec(self.instance.paper_spec or {})
+        for name in ("opens_at", "closes_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def clean_paper_spec_text(self):
+        try:
+            return services.parse_paper_spec(self.cleaned_data.get("paper_spec_text", ""))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def clean_time_limit_seconds(self):
+        value = self.cleaned_data["time_limit_seconds"]
+        if value < 30:
+            raise forms.ValidationError(_("答题时限至少 30 秒。"))
+        return value
+
+    def clean_attempts_per_person(self):
+        value = self.cleaned_data["attempts_per_person"]
+        if value < 1:
+            raise forms.ValidationError(_("每人至少可答 1 次。"))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("activity"):
+            opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+            if not opens and "opens_at" not in self.errors:
+                self.add_error("opens_at", _("未关联竞答活动时必须填写开始时间。"))
+            if not closes and "closes_at" not in self.errors:
+                self.add_error("closes_at", _("未关联竞答活动时必须填写结束时间。"))
+            if opens and closes and closes <= opens:
+                self.add_error("closes_at", _("结束时间必须晚于开始时间。"))
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance.paper_spec = self.cleaned_data["paper_spec_text"]
+        return super().save(commit=commit)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("题库文件（.xlsx）"), help_text=_("请先下载模板，按模板填写。任一行有误则整个文件不导入。")
+    )
+
+
+class DrawForm(forms.Form):
+    prize_count = forms.IntegerField(label=_("中奖人数"), min_value=1, max_value=10000)
+    seed = forms.CharField(
+        label=_("随机种子"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "可填写公开的数字（如当日某彩票开奖号码）；留空则由系统随机生成。种子和资格名单都会记录，任何人可复核。"
+        ),
+    )
+
+
+class ExportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("导出内容"), choices=ExportJob.Kind.choices)

@@ -1,0 +1,735 @@
+"""Writes and reads of the quiz: papers, autosave, grading, results, participation, the prize draw."""
+
+import datetime
+import random
+import re
+import secrets
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.db.models.functions import TruncHour
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eventweek.models import LOCAL_TZ, Activity, Org, Week
+from eventweek.services import DomainError, weeks_for_user
+from quiz.models import LETTERS, Attempt, AttemptAnswer, ParticipationHour, PrizeDraw, Question, Quiz
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+ANSWER_PREFIX = "q_"
+# Hours are rolled up only once they are this far in the past: no transaction stays open that long.
+ROLLUP_SLACK = datetime.timedelta(minutes=5)
+FINALIZE_SCHEDULE = "quiz:finalize-expired"
+
+
+def grace() -> datetime.timedelta:
+    """How long after the time limit a save or submit still counts (network latency, a slow phone)."""
+    return datetime.timedelta(seconds=getattr(settings, "QUIZ_GRACE_SECONDS", 10))
+
+
+# -- access ------------------------------------------------------------------------------------------------------
+
+
+def quizzes_for_user(user):
+    """Quizzes of the weeks the user may manage (the week's organizer is the user's org or below)."""
+    return Quiz.objects.filter(week__in=weeks_for_user(user)).select_related("week__organizer", "activity")
+
+
+def get_quiz_for_user(user, pk: int) -> Quiz:
+    """A quiz the user may manage; Quiz.DoesNotExist (a 404) for outsiders."""
+    return quizzes_for_user(user).get(pk=pk)
+
+
+def get_public_quiz(slug: str) -> Quiz:
+    return Quiz.objects.select_related("week__organizer", "activity").get(slug=slug)
+
+
+def get_attempt(token: str) -> Attempt:
+    """An attempt by its unguessable token; Attempt.DoesNotExist when the token is unknown."""
+    return Attempt.objects.select_related("quiz__activity", "quiz__week", "org").get(token=token)
+
+
+def participant_orgs(quiz: Quiz):
+    """The units a participant can pick: the week organizer's subtree."""
+    return quiz.week.organizer.descendants().order_by("path")
+
+
+# -- settings ----------------------------------------------------------------------------------------------------
+
+
+def parse_paper_spec(text: str) -> dict[str, int]:
+    """'节能:5\\n节水:5' → {'节能': 5, '节水': 5}; a ValueError with a Chinese message names the bad line."""
+    spec: dict[str, int] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        parts = re.split(r"[:：]", line)
+        if len(parts) != 2 or not parts[0].strip() or not parts[1].strip().isdigit():
+            raise ValueError(
+                _("第%(n)d行“%(line)s”格式不对，应为“分类:题数”，如“节能:5”。") % {"n": number, "line": line}
+            )
+        category, count = parts[0].strip(), int(parts[1].strip())
+        if count == 0:
+            raise ValueError(_("第%(n)d行：“%(cat)s”的题数必须大于 0。") % {"n": number, "cat": category})
+        if category in spec:
+            raise ValueError(_("第%(n)d行：分类“%(cat)s”重复。") % {"n": number, "cat": category})
+        spec[category] = count
+    return spec
+
+
+def format_paper_spec(spec: dict[str, int]) -> str:
+    return "\n".join(f"{category}:{count}" for category, count in spec.items())
+
+
+def quiz_activity_for(week: Week) -> Activity | None:
+    """The week's own quiz activity, else its parent week's."""
+    for candidate in week.ancestry():
+        activity = candidate.activities.filter(kind=Activity.Kind.QUIZ).order_by("start").first()
+        if activity:
+            return activity
+    return None
+
+
+@transaction.atomic
+def save_quiz(quiz: Quiz) -> Quiz:
+    """Validate and save quiz settings; reschedule the close-time finalization after commit."""
+    if quiz.window_start is None or quiz.window_end is None:
+        raise DomainError(_("请关联竞答活动，或填写开始时间和结束时间。"))
+    if quiz.window_end <= quiz.window_start:
+        raise DomainError(_("结束时间必须晚于开始时间。"))
+    quiz.full_clean()
+    quiz.save()
+    quiz_id, run_at = quiz.pk, quiz.window_end + grace() + datetime.timedelta(seconds=1)
+    transaction.on_commit(lambda: schedule_close(quiz_id, run_at))
+    return quiz
+
+
+def schedule_close(quiz_id: int, run_at: datetime.datetime) -> None:
+    """A one-off django-q2 schedule that submits the attempts still open when the window closes (idempotent)."""
+    from django_q.models import Schedule
+
+    Schedule.objects.update_or_create(
+        name=f"quiz:close:{quiz_id}",
+        defaults={
+            "func": "quiz.tasks.close_quiz_task",
+            "args": repr((quiz_id,)),
+            "schedule_type": Schedule.ONCE,
+            "repeats": -1,
+            "next_run": run_at,
+        },
+    )
+
+
+def ensure_schedules() -> None:
+    """The periodic sweep that submits attempts whose time ran out (idempotent: safe at every migrate)."""
+    from django_q.models import Schedule
+
+    Schedule.objects.update_or_create(
+        name=FINALIZE_SCHEDULE,
+        defaults={
+            "func": "quiz.tasks.finalize_expired_task",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 5,
+            "repeats": -1,
+        },
+    )
+
+
+# -- starting an attempt -----------------------------------------------------------------------------------------
+
+
+def normalize_phone(phone: str) -> str:
+    """Strip spaces and dashes; a ValueError with a Chinese message when it is not a mainland mobile number."""
+    cleaned = re.sub(r"[\s-]", "", phone or "")
+    if cleaned.startswith("+86"):
+        cleaned = cleaned[3:]
+    if not PHONE_RE.match(cleaned):
+        raise ValueError(_("手机号应为 11 位数字、以 1 开头，例如 13812345678。"))
+    return cleaned
+
+
+def draw_paper(quiz: Quiz, rng: random.Random | None = None) -> list[dict]:
+    """Pick this attempt's questions (by category as configured) and option orders; never includes answers."""
+    rng = rng or random.SystemRandom()
+    active = list(Question.objects.filter(quiz=quiz, active=True).values_list("pk", "category", "kind", "options"))
+    by_category: dict[str, list] = defaultdict(list)
+    for row in active:
+        by_category[row[1]].append(row)
+    chosen = []
+    if quiz.paper_spec:
+        for category, count in quiz.paper_spec.items():
+            pool = by_category.get(category, [])
+            if len(pool) < count:
+                raise DomainError(
+                    _("题库中“%(cat)s”类的启用题目不足：需要 %(need)d 道，现有 %(have)d 道。")
+                    % {"cat": category, "need": count, "have": len(pool)}
+                )
+            chosen.extend(rng.sample(pool, count))
+    else:
+        if len(active) < quiz.question_count:
+            raise DomainError(
+                _("题库中的启用题目不足：需要 %(need)d 道，现有 %(have)d 道。")
+                % {"need": quiz.question_count, "have": len(active)}
+            )
+        chosen = rng.sample(active, quiz.question_count)
+    if quiz.shuffle_questions:
+        rng.shuffle(chosen)
+    else:
+        order = {row[0]: index for index, row in enumerate(active)}
+        chosen.sort(key=lambda row: order[row[0]])
+    paper = []
+    for pk, _category, kind, options in chosen:
+        indexes = list(range(len(options)))
+        if quiz.shuffle_options and kind != Question.Kind.TRUE_FALSE:
+            rng.shuffle(indexes)
+        paper.append({"q": pk, "o": indexes})
+    return paper
+
+
+def start_attempt(quiz: Quiz, *, name: str, phone: str, org: Org, now: datetime.datetime | None = None) -> Attempt:
+    """Start a timed attempt: check the window and the per-phone limit, draw the paper, record the start.
+
+    The (quiz, phone, number) unique constraint is what stops a second attempt when two requests race.
+    """
+    now = now or timezone.now()
+    start, end = quiz.window_start, quiz.window_end
+    if start is None or end is None:
+        raise DomainError(_("本次竞答尚未设置答题时间。"))
+    if now < start:
+        raise DomainError(
+            _("竞答尚未开始，开始时间为 %(start)s。")
+            % {"start": timezone.localtime(start, LOCAL_TZ).strftime("%m月%d日 %H:%M")}
+        )
+    if now >= end:
+        raise DomainError(
+            _("竞答已于 %(end)s 结束，不能再开始答题。")
+            % {"end": timezone.localtime(end, LOCAL_TZ).strftime("%m月%d日 %H:%M")}
+        )
+    phone = normalize_phone(phone)
+    if not org.is_within(quiz.week.organizer):
+        raise DomainError(_("所选单位不在本次竞答的范围内。"))
+    already = Attempt.objects.filter(quiz=quiz, phone=phone)
+    if already.filter(status=Attempt.Status.OPEN, deadline__gt=now - grace()).exists():
+        raise DomainError(_("该手机号有一份未提交的答卷，请在原设备上继续答题。"))
+    used = already.count()
+    if used >= quiz.attempts_per_person:
+        raise DomainError(_("该手机号已参加过本次竞答（每人限答 %(n)d 次）。") % {"n": quiz.attempts_per_person})
+    paper = draw_paper(quiz)
+    deadline = min(now + datetime.timedelta(seconds=quiz.time_limit_seconds), end)
+    try:
+        with transaction.atomic():
+            return Attempt.objects.create(
+                quiz=quiz,
+                name=name.strip(),
+                phone=phone,
+                org=org,
+                number=used + 1,
+                paper=paper,
+                started_at=now,
+                deadline=deadline,
+                max_score=len(paper) * quiz.points_per_question,
+            )
+    except IntegrityError:
+        raise DomainError(
+            _("该手机号已参加过本次竞答（每人限答 %(n)d 次）。") % {"n": quiz.attempts_per_person}
+        ) from None
+
+
+# -- answering ---------------------------------------------------------------------------------------------------
+
+
+def paper_questions(attempt: Attempt) -> list[dict]:
+    """The attempt's questions in paper order with options in display order; no answer key in here."""
+    questions = Question.objects.in_bulk([item["q"] for item in attempt.paper])
+    items = []
+    for number, item in enumerate(attempt.paper, start=1):
+        question = questions.get(item["q"])
+        if question is None:
+            continue
+        saved = set(attempt.answers.get(str(question.pk), ""))
+        options = [
+            {"value": LETTERS[i], "label": LETTERS[pos], "text": question.options[i], "checked": LETTERS[i] in saved}
+            for pos, i in enumerate(item["o"])
+            if i < len(question.options)
+        ]
+        items.append(
+            {
+                "number": number,
+                "id": question.pk,
+                "field": f"{ANSWER_PREFIX}{question.pk}",
+                "kind": question.kind,
+                "kind_label": question.get_kind_display(),
+                "category": question.category,
+                "text": question.text,
+                "options": options,
+                "multiple": question.kind == Question.Kind.MULTIPLE,
+            }
+        )
+    return items
+
+
+def clean_answers(attempt: Attempt, data) -> dict[str, str]:
+    """Read q_<id> fields from a POST; refuse questions not on the paper and options the question does not have."""
+    on_paper = {str(item["q"]): item for item in attempt.paper}
+    kinds = dict(Question.objects.filter(pk__in=[item["q"] for item in attempt.paper]).values_list("pk", "kind"))
+    numbers = {str(item["q"]): n for n, item in enumerate(attempt.paper, start=1)}
+    answers: dict[str, str] = {}
+    for key in data:
+        if not key.startswith(ANSWER_PREFIX):
+            continue
+        qid = key[len(ANSWER_PREFIX) :]
+        if qid not in on_paper:
+            raise DomainError(_("提交的题目（编号 %(id)s）不在您的试卷上，答案未保存。") % {"id": qid})
+        values = data.getlist(key) if hasattr(data, "getlist") else list(data[key])
+        letters = {LETTERS[i] for i in on_paper[qid]["o"]}
+        chosen = set()
+        for value in values:
+            if value == "":
+                continue
+            if value not in letters:
+                raise DomainError(
+                    _("第 %(n)d 题的选项“%(v)s”不存在，答案未保存。") % {"n": numbers[qid], "v": value[:10]}
+                )
+            chosen.add(value)
+        if len(chosen) > 1 and kinds.get(int(qid)) != Question.Kind.MULTIPLE:
+            raise DomainError(_("第 %(n)d 题是单选题，只能选一个答案。") % {"n": numbers[qid]})
+        answers[qid] = "".join(sorted(chosen))
+    return answers
+
+
+def check_token(attempt: Attempt, data) -> None:
+    """The form carries the attempt token in a hidden field; a mismatch means the page was tampered with."""
+    if data.get("token") != attempt.token:
+        raise DomainError(_("表单中的答卷标识与本答卷不符，请刷新页面后重试。"))
+
+
+def is_within_time(attempt: Attempt, now: datetime.datetime) -> bool:
+    return now <= attempt.deadline + grace()
+
+
+@transaction.atomic
+def save_answers(token: str, data, now: datetime.datetime | None = None) -> Attempt:
+    """Autosave: merge the posted answers into the open attempt, while its time has not run out."""
+    now = now or timezone.now()
+    attempt = Attempt.objects.select_for_update().select_related("quiz").get(token=token)
+    check_token(attempt, data)
+    if attempt.is_submitted:
+        raise DomainError(_("答卷已提交，不能再修改答案。"))
+    if not is_within_time(attempt, now):
+        raise DomainError(_("已超过答题时限，答案未保存。"))
+    attempt.answers = {**attempt.answers, **clean_answers(attempt, data)}
+    attempt.saved_at = now
+    attempt.save(update_fields=["answers", "saved_at"])
+    return attempt
+
+
+def grade(attempt: Attempt, answers: dict[str, str]) -> tuple[int, int, list[AttemptAnswer]]:
+    """Score a paper: a question counts only when the chosen set equals the answer set (multiple choice all or nothing)."""
+    keys = dict(Question.objects.filter(pk__in=[item["q"] for item in attempt.paper]).values_list("pk", "answer"))
+    rows, correct = [], 0
+    for item in attempt.paper:
+        qid = item["q"]
+        if qid not in keys:
+            continue
+        chosen = "".join(sorted(set(answers.get(str(qid), ""))))
+        ok = chosen != "" and set(chosen) == set(keys[qid])
+        correct += ok
+        rows.append(AttemptAnswer(attempt=attempt, question_id=qid, chosen=chosen, correct=ok))
+    return correct, correct * attempt.quiz.points_per_question, rows
+
+
+@transaction.atomic
+def submit_attempt(token: str, data=None, now: datetime.datetime | None = None, *, auto: bool = False) -> Attempt:
+    """Grade and close an attempt. Answers posted after the limit (plus grace) do not count; saved ones do.
+
+    Submitting twice is harmless: the conditional update claims the attempt once, and the first grade stands.
+    """
+    now = now or timezone.now()
+    attempt = Attempt.objects.select_for_update().select_related("quiz").get(token=token)
+    if data is not None:
+        check_token(attempt, data)
+    if attempt.is_submitted:
+        return attempt
+    answers = dict(attempt.answers)
+    late = False
+    if data is not None:
+        posted = clean_answers(attempt, data)
+        if is_within_time(attempt, now):
+            answers.update(posted)
+        else:
+            late = bool(posted) and any(answers.get(k) != v for k, v in posted.items())
+    correct, score, rows = grade(attempt, answers)
+    finished = min(now, attempt.deadline)
+    duration_ms = max(0, int((finished - attempt.started_at).total_seconds() * 1000))
+    claimed = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.OPEN).update(
+        status=Attempt.Status.SUBMITTED,
+        answers=answers,
+        submitted_at=finished if auto else now,
+        auto_submitted=auto,
+        late_answers_ignored=late,
+        score=score,
+        correct_count=correct,
+        duration_ms=duration_ms,
+    )
+    if claimed == 1:
+        AttemptAnswer.objects.bulk_create(rows)
+    attempt.refresh_from_db()
+    return attempt
+
+
+def finalize_expired(quiz_id: int | None = None, now: datetime.datetime | None = None) -> int:
+    """Submit, with their saved answers, attempts whose time limit (or the window) ran out; return how many."""
+    now = now or timezone.now()
+    due = Attempt.objects.filter(status=Attempt.Status.OPEN, deadline__lt=now - grace())
+    if quiz_id is not None:
+        due = due.filter(quiz_id=quiz_id)
+    done = 0
+    for token in list(due.values_list("token", flat=True)[:10000]):
+        attempt = submit_attempt(token, None, now, auto=True)
+        done += attempt.auto_submitted
+    return done
+
+
+def finalize_if_expired(attempt: Attempt, now: datetime.datetime | None = None) -> Attempt:
+    """Called when an open attempt is opened again: submit it if its time has run out."""
+    now = now or timezone.now()
+    if not attempt.is_submitted and not is_within_time(attempt, now):
+        return submit_attempt(attempt.token, None, now, auto=True)
+    return attempt
+
+
+def review(attempt: Attempt) -> list[dict]:
+    """The graded paper with correct answers and explanations; only for submitted attempts."""
+    if not attempt.is_submitted:
+        raise DomainError(_("答卷尚未提交。"))
+    questions = Question.objects.in_bulk([item["q"] for item in attempt.paper])
+    items = []
+    for number, item in enumerate(attempt.paper, start=1):
+        question = questions.get(item["q"])
+        if question is None:
+            continue
+        chosen = set(attempt.answers.get(str(question.pk), ""))
+        options = [
+            {
+                "label": LETTERS[pos],
+                "text": question.options[i],
+                "chosen": LETTERS[i] in chosen,
+                "correct": LETTERS[i] in question.answer,
+            }
+            for pos, i in enumerate(item["o"])
+        ]
+        items.append(
+            {
+                "number": number,
+                "text": question.text,
+                "kind_label": question.get_kind_display(),
+                "options": options,
+                "is_correct": chosen == set(question.answer),
+                "explanation": question.explanation,
+            }
+        )
+    return items
+
+
+# -- results -----------------------------------------------------------------------------------------------------
+
+
+def leaderboard(quiz: Quiz, limit: int = 50) -> list[Attempt]:
+    """Top attempts: higher score, then less time taken, then the earlier finish."""
+    return list(
+        Attempt.objects.filter(quiz=quiz, status=Attempt.Status.SUBMITTED)
+        .select_related("org")
+        .order_by("-score", "duration_ms", "submitted_at", "id")[:limit]
+    )
+
+
+def rank_of(attempt: Attempt) -> int | None:
+    """1-based leaderboard position of a submitted attempt."""
+    if not attempt.is_submitted:
+        return None
+    ahead = Attempt.objects.filter(quiz_id=attempt.quiz_id, status=Attempt.Status.SUBMITTED).filter(
+        Q(score__gt=attempt.score)
+        | Q(score=attempt.score, duration_ms__lt=attempt.duration_ms)
+        | Q(score=attempt.score, duration_ms=attempt.duration_ms, submitted_at__lt=attempt.submitted_at)
+        | Q(score=attempt.score, duration_ms=attempt.duration_ms, submitted_at=attempt.submitted_at, id__lt=attempt.id)
+    )
+    return ahead.count() + 1
+
+
+def _hour_counts(quiz_ids, since=None, until=None):
+    """(org_id, hour, count) of participants (first attempts) grouped in the database."""
+    qs = Attempt.objects.filter(quiz_id__in=quiz_ids, number=1)
+    if since is not None:
+        qs = qs.filter(started_at__gte=since)
+    if until is not None:
+        qs = qs.filter(started_at__lt=until)
+    # Asia/Shanghai is a whole-hour offset, so UTC hours are local hours.
+    return (
+        qs.annotate(h=TruncHour("started_at", tzinfo=datetime.UTC))
+        .values_list("org_id", "h")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def refresh_participation(quiz: Quiz, now: datetime.datetime | None = None) -> int:
+    """Roll whole past hours of participation into ParticipationHour once; returns rows written.
+
+    A conditional update of rolled_until claims the range, so two workers never count an hour twice.
+    """
+    now = now or timezone.now()
+    cutoff = (now - ROLLUP_SLACK).astimezone(datetime.UTC).replace(minute=0, second=0, microsecond=0)
+    previous = Quiz.objects.filter(pk=quiz.pk).values_list("rolled_until", flat=True).get()
+    if previous is not None and previous >= cutoff:
+        return 0
+    with transaction.atomic():
+        claim = Quiz.objects.filter(pk=quiz.pk)
+        claim = claim.filter(rolled_until__isnull=True) if previous is None else claim.filter(rolled_until=previous)
+        if claim.update(rolled_until=cutoff) != 1:
+            return 0
+        rows = [
+            ParticipationHour(quiz_id=quiz.pk, org_id=org_id, hour=hour, count=n)
+            for org_id, hour, n in _hour_counts([quiz.pk], previous, cutoff)
+        ]
+        ParticipationHour.objects.bulk_create(rows, batch_size=1000)
+    quiz.rolled_until = cutoff
+    return len(rows)
+
+
+def participation_hours(
+    quizzes: list[Quiz], now: datetime.datetime | None = None
+) -> list[tuple[int, datetime.datetime, int]]:
+    """(org_id, hour, count) for the quizzes: rolled-up past hours plus a live count of the recent ones."""
+    result = []
+    for quiz in quizzes:
+        refresh_participation(quiz, now)
+        result.extend(ParticipationHour.objects.filter(quiz=quiz).values_list("org_id", "hour", "count").order_by())
+        result.extend(_hour_counts([quiz.pk], since=quiz.rolled_until))
+    return result
+
+
+def _counts_by_org(quizzes: list[Quiz], now=None) -> dict[int, int]:
+    counts: dict[int, int] = defaultdict(int)
+    for org_id, _hour, n in participation_hours(quizzes, now):
+        counts[org_id] += n
+    return counts
+
+
+def _subtree_rows(orgs: list[Org], direct: dict[int, int], all_orgs: list[Org]) -> list[dict]:
+    rows = []
+    for org in orgs:
+        count = sum(direct.get(o.pk, 0) for o in all_orgs if o.path.startswith(org.path))
+        rate = count / org.headcount if org.headcount else None
+        rows.append({"org": org, "count": count, "headcount": org.headcount, "rate": rate})
+    return rows
+
+
+def participation_by_org(week: Week, orgs=None) -> list[dict]:
+    """Quiz participation per unit for a week, for the summary.
+
+    Counts the participants (first attempts; one phone is one person per quiz) of the quizzes of `week` and of its
+    parent week whose unit is the org or one of its descendants. `orgs` defaults to the week organizer and its direct
+    children, in tree order. Each row is {"org": Org, "count": int, "headcount": int | None, "rate": float | None},
+    where rate = count / headcount, and None when the headcount is unknown (or zero).
+    """
+    week_ids = [week.pk] + ([week.parent_id] if week.parent_id else [])
+    quizzes = list(Quiz.objects.filter(week_id__in=week_ids))
+    if orgs is None:
+        orgs = list(Org.objects.filter(Q(pk=week.organizer_id) | Q(parent_id=week.organizer_id)).order_by("path"))
+    else:
+        orgs = list(orgs)
+    direct = _counts_by_org(quizzes)
+    all_orgs = list(Org.objects.filter(pk__in=direct.keys()).only("pk", "path"))
+    return _subtree_rows(orgs, direct, all_orgs)
+
+
+def quiz_participation(quiz: Quiz, now=None) -> dict:
+    """Participation of one quiz: by unit (its subtree counted in), by local day and by local hour."""
+    hours = participation_hours([quiz], now)
+    direct: dict[int, int] = defaultdict(int)
+    by_hour: dict[datetime.datetime, int] = defaultdict(int)
+    for org_id, hour, n in hours:
+        direct[org_id] += n
+        by_hour[timezone.localtime(hour, LOCAL_TZ)] += n
+    by_day: dict[datetime.date, int] = defaultdict(int)
+    for hour, n in by_hour.items():
+        by_day[hour.date()] += n
+    tree = list(participant_orgs(quiz))
+    root = quiz.week.organizer
+    depth0 = root.path.count("/")
+    units = [o for o in tree if o.path.count("/") - depth0 <= 2]
+    rows = _subtree_rows(units, direct, tree)
+    for row in rows:
+        row["depth"] = row["org"].path.count("/") - depth0
+        row["percent"] = row["rate"] * 100 if row["rate"] is not None else None
+    total = sum(direct.values())
+    hour_rows = sorted(by_hour.items())
+    peak = max((n for _h, n in hour_rows), default=0)
+    return {
+        "total": total,
+        "by_org": rows,
+        "by_day": sorted(by_day.items()),
+        "by_hour": [{"hour": h, "count": n, "peak": peak} for h, n in hour_rows],
+    }
+
+
+def question_stats(quiz: Quiz) -> list[dict]:
+    """Per question: how many answered, the correct rate, and how often each option was picked."""
+    questions = list(Question.objects.filter(quiz=quiz).order_by("sort_order", "pk"))
+    grouped = (
+        AttemptAnswer.objects.filter(question__quiz=quiz)
+        .values_list("question_id", "chosen", "correct")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    answered: dict[int, int] = defaultdict(int)
+    right: dict[int, int] = defaultdict(int)
+    picks: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for qid, chosen, correct, n in grouped:
+        answered[qid] += n
+        if correct:
+            right[qid] += n
+        for letter in chosen:
+            picks[qid][letter] += n
+    rows = []
+    for question in questions:
+        total = answered.get(question.pk, 0)
+        rows.append(
+            {
+                "question": question,
+                "answered": total,
+                "correct": right.get(question.pk, 0),
+                "rate": right.get(question.pk, 0) / total if total else None,
+                "options": [
+                    {
+                        "label": letter,
+                        "text": text,
+                        "count": picks[question.pk].get(letter, 0),
+                        "is_answer": letter in question.answer,
+                    }
+                    for letter, text in question.lettered_options()
+                ],
+            }
+        )
+    return rows
+
+
+# -- the prize draw ----------------------------------------------------------------------------------------------
+
+
+def eligible_attempt_ids(quiz: Quiz, min_score: int) -> list[int]:
+    """Submitted attempts scoring at least min_score, by id ascending (a stable order anyone can rebuild)."""
+    return list(
+        Attempt.objects.filter(quiz=quiz, status=Attempt.Status.SUBMITTED, score__gte=min_score)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+
+
+def pick_winners(seed: str, eligible: list[int], count: int) -> list[int]:
+    """The draw itself: Python's Mersenne Twister seeded with the seed string, sampling the sorted eligible list."""
+    return random.Random(seed).sample(sorted(eligible), min(count, len(eligible)))
+
+
+@transaction.atomic
+def run_draw(quiz: Quiz, *, prize_count: int, seed: str = "", user=None, now=None) -> PrizeDraw:
+    """Draw winners among the eligible attempts; the seed and eligible list are recorded for anyone to re-run."""
+    now = now or timezone.now()
+    if not quiz.is_closed(now):
+        raise DomainError(_("竞答尚未结束，结束后才能抽奖。"))
+    finalize_expired(quiz.pk, now)
+    if prize_count < 1:
+        raise DomainError(_("奖品数量必须至少为 1。"))
+    seed = (seed or "").strip() or secrets.token_hex(16)
+    eligible = eligible_attempt_ids(quiz, quiz.prize_threshold)
+    if not eligible:
+        raise DomainError(
+            _("没有达到获奖资格（%(score)d 分及以上）的答卷，无法抽奖。") % {"score": quiz.prize_threshold}
+        )
+    winners = pick_winners(seed, eligible, prize_count)
+    return PrizeDraw.objects.create(
+        quiz=quiz,
+        seed=seed,
+        min_score=quiz.prize_threshold,
+        eligible=eligible,
+        winners=winners,
+        prize_count=prize_count,
+        created_by=user,
+        created_at=now,
+    )
+
+
+def verify_draw(draw: PrizeDraw) -> bool:
+    """Re-run a recorded draw from its seed and eligible list; True when it gives the same winners."""
+    return pick_winners(draw.seed, draw.eligible, draw.prize_count) == draw.winners
+
+
+def draw_winners(draw: PrizeDraw) -> list[Attempt]:
+    by_id = Attempt.objects.select_related("org").in_bulk(draw.winners)
+    return [by_id[pk] for pk in draw.winners if pk in by_id]
+
+
+# -- creating quizzes --------------------------------------------------------------------------------------------
+
+
+def sample_bank() -> list[dict]:
+    """The demo bank in fixtures/quiz_bank.json (written for this project)."""
+    import json
+    from pathlib import Path
+
+    path = Path(settings.BASE_DIR) / "fixtures" / "quiz_bank.json"
+    return json.loads(path.read_text(encoding="utf-8"))["questions"]
+
+
+@transaction.atomic
+def load_sample_bank(quiz: Quiz) -> int:
+    """Add the demo bank's questions that the quiz does not have yet; returns how many were added."""
+    have = set(Question.objects.filter(quiz=quiz).values_list("text", flat=True))
+    start = Question.objects.filter(quiz=quiz).count()
+    rows = [
+        Question(
+            quiz=quiz,
+            kind=item["kind"],
+            category=item["category"],
+            difficulty=item.get("difficulty", 1),
+            text=item["text"],
+            options=item["options"] if item["kind"] != Question.Kind.TRUE_FALSE else ["正确", "错误"],
+            answer=item["answer"],
+            explanation=item.get("explanation", ""),
+            sort_order=start + i,
+        )
+        for i, item in enumerate(q for q in sample_bank() if q["text"] not in have)
+    ]
+    Question.objects.bulk_create(rows)
+    return len(rows)
+
+
+@transaction.atomic
+def create_quiz_for_week(week: Week, user=None) -> Quiz:
+    """A quiz for the week with default settings, tied to the week's (or its parent's) quiz activity."""
+    if user is not None and not user.is_org_admin:
+        raise DomainError(_("只有管理员可以创建和修改竞答。"))
+    base = f"{week.slug}-quiz"
+    slug, n = base, 1
+    while Quiz.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    activity = quiz_activity_for(week)
+    quiz = Quiz(
+        week=week,
+        slug=slug,
+        title=_("%(week)s“云竞答”") % {"week": week.title},
+        activity=activity,
+        intro=activity.description if activity else "",
+    )
+    if activity is None:
+        quiz.opens_at, quiz.closes_at = week.starts_at, week.ends_at
+    return save_quiz(quiz)
+
+
+def require_quiz_admin(user) -> None:
+    if not user.is_org_admin:
+        raise DomainError(_("只有管理员可以修改竞答设置、导入题目和抽奖。"))

@@ -1,0 +1,388 @@
+"""Pages of the quiz: public (no account, phone first) and management (login, org-tree permissions)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from eventweek.models import Week
+from eventweek.services import DomainError, get_week_for_user, weeks_for_user
+from quiz import bank, exporters, services
+from quiz.forms import DrawForm, ExportForm, ImportForm, QuizForm, StartForm
+from quiz.models import Attempt, ExportJob, PrizeDraw, Question, Quiz
+
+COOKIE_PREFIX = "quiz_attempt_"
+COOKIE_AGE = 14 * 24 * 3600
+
+
+def _cookie_name(quiz: Quiz) -> str:
+    return f"{COOKIE_PREFIX}{quiz.pk}"
+
+
+def _public_quiz(slug: str) -> Quiz:
+    try:
+        return services.get_public_quiz(slug)
+    except Quiz.DoesNotExist:
+        raise Http404(_("没有这个竞答。")) from None
+
+
+def _attempt(token: str) -> Attempt:
+    try:
+        return services.get_attempt(token)
+    except Attempt.DoesNotExist:
+        raise Http404(_("没有这份答卷。")) from None
+
+
+# -- public ------------------------------------------------------------------------------------------------------
+
+
+@require_GET
+def ping(request):
+    """The trivial view the benchmark measures as the framework's floor."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def entry(request, slug):
+    quiz = _public_quiz(slug)
+    now = timezone.now()
+    existing = None
+    token = request.COOKIES.get(_cookie_name(quiz))
+    if token:
+        existing = Attempt.objects.filter(token=token, quiz=quiz).first()
+    form = StartForm(request.POST or None, quiz=quiz)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attempt = services.start_attempt(
+                quiz,
+                name=form.cleaned_data["name"],
+                phone=form.cleaned_data["phone"],
+                org=form.cleaned_data["org"],
+                now=now,
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            response = redirect("quiz:paper", attempt.token)
+            response.set_cookie(
+                _cookie_name(quiz),
+                attempt.token,
+                max_age=COOKIE_AGE,
+                httponly=True,
+                samesite="Lax",
+                secure=request.is_secure(),
+            )
+            return response
+    status = "before" if quiz.window_start and now < quiz.window_start else "after" if quiz.is_closed(now) else "open"
+    start, end = quiz.local_window()
+    return render(
+        request,
+        "quiz/entry.html",
+        {"quiz": quiz, "form": form, "existing": existing, "status": status, "start": start, "end": end},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def paper(request, token):
+    attempt = services.finalize_if_expired(_attempt(token))
+    if attempt.is_submitted:
+        return redirect("quiz:result", attempt.token)
+    now = timezone.now()
+    remaining = max(0, int((attempt.deadline - now).total_seconds()))
+    return render(
+        request,
+        "quiz/paper.html",
+        {
+            "quiz": attempt.quiz,
+            "attempt": attempt,
+            "questions": services.paper_questions(attempt),
+            "remaining": remaining,
+            "error": request.GET.get("e") == "1",
+        },
+    )
+
+
+@require_POST
+def save(request, token):
+    """Autosave (quiz.js posts here on every change); answers JSON with the time left."""
+    attempt = _attempt(token)
+    try:
+        attempt = services.save_answers(token, request.POST)
+    except DomainError as exc:
+        return JsonResponse({"ok": False, "error": str(exc)}, status=400)
+    remaining = max(0, int((attempt.deadline - timezone.now()).total_seconds()))
+    return JsonResponse(
+        {"ok": True, "saved_at": timezone.localtime(attempt.saved_at).strftime("%H:%M:%S"), "remaining": remaining}
+    )
+
+
+@require_POST
+def submit(request, token):
+    attempt = _attempt(token)
+    try:
+        attempt = services.submit_attempt(token, request.POST)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("quiz:paper", attempt.token)
+    if attempt.late_answers_ignored:
+        messages.warning(request, _("已超过答题时限，最后一次提交的答案未计入，按时限内已保存的答案评分。"))
+    return redirect("quiz:result", attempt.token)
+
+
+def result(request, token):
+    attempt = services.finalize_if_expired(_attempt(token))
+    if not attempt.is_submitted:
+        return redirect("quiz:paper", attempt.token)
+    quiz = attempt.quiz
+    show = quiz.answers_visible()
+    return render(
+        request,
+        "quiz/result.html",
+        {
+            "quiz": quiz,
+            "attempt": attempt,
+            "rank": services.rank_of(attempt),
+            "show_review": show,
+            "items": services.review(attempt) if show else [],
+            "eligible": attempt.score >= quiz.prize_threshold,
+        },
+    )
+
+
+# -- management --------------------------------------------------------------------------------------------------
+
+
+def _managed_quiz(request, pk) -> Quiz:
+    try:
+        return services.get_quiz_for_user(request.user, pk)
+    except Quiz.DoesNotExist:
+        raise Http404(_("没有这个竞答。")) from None
+
+
+def _admin_or_message(request) -> bool:
+    try:
+        services.require_quiz_admin(request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return False
+    return True
+
+
+@login_required
+def manage_index(request):
+    weeks = weeks_for_user(request.user).order_by("-start_date", "slug").prefetch_related("quizzes")
+    return render(request, "quiz/manage/index.html", {"weeks": weeks})
+
+
+@login_required
+def manage_week(request, slug):
+    try:
+        week = get_week_for_user(request.user, slug)
+    except Week.DoesNotExist:
+        raise Http404(_("没有这个活动周。")) from None
+    if request.method == "POST":
+        if _admin_or_message(request):
+            try:
+                quiz = services.create_quiz_for_week(week, request.user)
+            except DomainError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("已创建竞答，请导入题库并检查设置。"))
+                return redirect("quiz:manage_quiz", quiz.pk)
+        return redirect("quiz:manage_week", week.slug)
+    quizzes = Quiz.objects.filter(week=week).select_related("activity")
+    return render(request, "quiz/manage/week.html", {"week": week, "quizzes": quizzes})
+
+
+@login_required
+def manage_quiz(request, pk):
+    quiz = _managed_quiz(request, pk)
+    counts = {
+        "questions": Question.objects.filter(quiz=quiz, active=True).count(),
+        "started": Attempt.objects.filter(quiz=quiz).count(),
+        "submitted": Attempt.objects.filter(quiz=quiz, status=Attempt.Status.SUBMITTED).count(),
+    }
+    start, end = quiz.local_window()
+    public_url = request.build_absolute_uri(quiz.get_absolute_url())
+    return render(
+        request,
+        "quiz/manage/quiz.html",
+        {"quiz": quiz, "counts": counts, "start": start, "end": end, "public_url": public_url, "tab": "overview"},
+    )
+
+
+@login_required
+def manage_settings(request, pk):
+    quiz = _managed_quiz(request, pk)
+    form = QuizForm(request.POST or None, instance=quiz, week=quiz.week)
+    if request.method == "POST" and _admin_or_message(request) and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.save_quiz(form.save(commit=False))
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("竞答设置已保存。"))
+            return redirect("quiz:manage_quiz", quiz.pk)
+    return render(request, "quiz/manage/settings.html", {"quiz": quiz, "form": form, "tab": "settings"})
+
+
+@login_required
+def manage_bank(request, pk):
+    quiz = _managed_quiz(request, pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and _admin_or_message(request):
+        if request.POST.get("action") == "sample":
+            added = services.load_sample_bank(quiz)
+            messages.success(request, _("已加入示范题库中的 %(n)d 道题。") % {"n": added})
+            return redirect("quiz:manage_bank", quiz.pk)
+        if form.is_valid():
+            try:
+                added = bank.import_bank(quiz, form.cleaned_data["file"])
+            except bank.BankImportError as exc:
+                errors = exc.errors
+            else:
+                messages.success(request, _("已导入 %(n)d 道题。") % {"n": added})
+                return redirect("quiz:manage_bank", quiz.pk)
+    questions = Question.objects.filter(quiz=quiz).order_by("sort_order", "pk")
+    return render(
+        request,
+        "quiz/manage/bank.html",
+        {"quiz": quiz, "form": form, "errors": errors, "questions": questions, "tab": "bank"},
+        status=400 if errors else 200,
+    )
+
+
+def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def bank_template(request, pk):
+    _managed_quiz(request, pk)
+    return _xlsx_response(bank.template_xlsx(), "question-bank-template.xlsx")
+
+
+@login_required
+def bank_export(request, pk):
+    quiz = _managed_quiz(request, pk)
+    return _xlsx_response(bank.export_bank_xlsx(quiz), f"{quiz.slug}-bank.xlsx")
+
+
+@login_required
+def manage_leaderboard(request, pk):
+    quiz = _managed_quiz(request, pk)
+    services.finalize_expired(quiz.pk)
+    return render(
+        request,
+        "quiz/manage/leaderboard.html",
+        {"quiz": quiz, "rows": services.leaderboard(quiz, 100), "tab": "leaderboard"},
+    )
+
+
+@login_required
+def manage_participation(request, pk):
+    quiz = _managed_quiz(request, pk)
+    return render(
+        request,
+        "quiz/manage/participation.html",
+        {"quiz": quiz, "data": services.quiz_participation(quiz), "tab": "participation"},
+    )
+
+
+@login_required
+def manage_questions(request, pk):
+    quiz = _managed_quiz(request, pk)
+    return render(
+        request, "quiz/manage/questions.html", {"quiz": quiz, "rows": services.question_stats(quiz), "tab": "questions"}
+    )
+
+
+@login_required
+def manage_draw(request, pk):
+    quiz = _managed_quiz(request, pk)
+    form = DrawForm(request.POST or None, initial={"prize_count": quiz.prize_count})
+    if request.method == "POST" and _admin_or_message(request) and form.is_valid():
+        try:
+            draw = services.run_draw(
+                quiz, prize_count=form.cleaned_data["prize_count"], seed=form.cleaned_data["seed"], user=request.user
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("quiz:manage_draw_detail", quiz.pk, draw.pk)
+    draws = PrizeDraw.objects.filter(quiz=quiz).select_related("created_by")
+    return render(request, "quiz/manage/draw.html", {"quiz": quiz, "form": form, "draws": draws, "tab": "draw"})
+
+
+@login_required
+def manage_draw_detail(request, pk, draw_id):
+    quiz = _managed_quiz(request, pk)
+    try:
+        draw = PrizeDraw.objects.select_related("created_by").get(quiz=quiz, pk=draw_id)
+    except PrizeDraw.DoesNotExist:
+        raise Http404(_("没有这次抽奖。")) from None
+    return render(
+        request,
+        "quiz/manage/draw_detail.html",
+        {
+            "quiz": quiz,
+            "draw": draw,
+            "winners": services.draw_winners(draw),
+            "verified": services.verify_draw(draw),
+            "tab": "draw",
+        },
+    )
+
+
+@login_required
+def manage_exports(request, pk):
+    quiz = _managed_quiz(request, pk)
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        job = exporters.start_export(quiz, form.cleaned_data["kind"], request.user)
+        return redirect("quiz:manage_export", quiz.pk, job.pk)
+    jobs = ExportJob.objects.filter(quiz=quiz)[:20]
+    return render(request, "quiz/manage/exports.html", {"quiz": quiz, "form": form, "jobs": jobs, "tab": "exports"})
+
+
+def _job(quiz, job_id) -> ExportJob:
+    try:
+        return ExportJob.objects.select_related("quiz").get(quiz=quiz, pk=job_id)
+    except ExportJob.DoesNotExist:
+        raise Http404(_("没有这个导出任务。")) from None
+
+
+@login_required
+def manage_export(request, pk, job_id):
+    quiz = _managed_quiz(request, pk)
+    job = _job(quiz, job_id)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "status": job.status,
+                "label": job.get_status_display(),
+                "percent": job.percent,
+                "rows_done": job.rows_done,
+                "rows_total": job.rows_total,
+            }
+        )
+    return render(request, "quiz/manage/export.html", {"quiz": quiz, "job": job, "tab": "exports"})
+
+
+@login_required
+def export_download(request, pk, job_id):
+    quiz = _managed_quiz(request, pk)
+    job = _job(quiz, job_id)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404(_("文件尚未生成。"))
+    path = exporters.export_path(job)
+    if not path.exists():
+        raise Http404(_("文件已被清理，请重新导出。"))
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.filename)
