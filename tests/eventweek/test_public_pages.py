@@ -138,6 +138,17 @@ def test_programme_page_query_count_does_not_grow_with_activities(demo, client, 
     assert len(day(response, datetime.date(2020, 7, 3)).entries) == 9
 
 
+def test_activity_page_and_poster_take_constant_queries(demo, client, django_assert_num_queries):
+    quiz = Activity.objects.get(week=demo.national, kind=Activity.Kind.QUIZ)
+
+    with django_assert_num_queries(2):
+        assert client.get(f"/weeks/2020-jiangsu/activities/{quiz.pk}/").status_code == 200
+    with django_assert_num_queries(3):
+        assert client.get("/weeks/2020-jiangsu/poster/").status_code == 200
+    with django_assert_num_queries(2):
+        assert client.get("/weeks/2020-jiangsu/changes/").status_code == 200
+
+
 # -- one activity ---------------------------------------------------------------------------------------------
 
 
