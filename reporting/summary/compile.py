@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from eventweek.models import LOCAL_TZ, Activity, Org, Week
 from eventweek.services import programme
-from reporting.models.reports import DailyReport, Highlight, ItemKind, ReportItem, ReportPicture
+from reporting.models.reports import DailyReport, Highlight, ItemKind, ReportItem
 from reporting.models.summaries import Summary
 from reporting.summary.wordcount import count_chars, count_document
 
@@ -89,9 +89,7 @@ class WeekFacts:
     programme: list[Activity]
     reports: list[DailyReport]
     items_by_org: dict[int, list[ReportItem]]
-    on_time: int
-    late: int
-    missing: int
+    stats: dict  # reporting.services.week_report_stats totals
     highlights: list[Highlight]
     quiz_rows: list[dict]
     city_summaries: list[Summary]
@@ -101,12 +99,16 @@ class WeekFacts:
         return [item for items in self.items_by_org.values() for item in items]
 
     @property
+    def item_total(self) -> int:
+        return self.stats["items"]
+
+    @property
     def participants(self) -> int:
-        return sum(report.participants for report in self.reports)
+        return self.stats["participants"]
 
     @property
     def recycled_kg(self) -> Decimal:
-        return sum((report.recycled_kg for report in self.reports), Decimal(0))
+        return Decimal(self.stats["recycled_kg"])
 
 
 def _scope_orgs(week: Week, org: Org) -> list[Org]:
@@ -121,7 +123,6 @@ def gather(week: Week, org: Org, now: datetime.datetime | None = None) -> WeekFa
     """Read everything the draft needs in a constant number of queries."""
     now = now or timezone.now()
     scope = _scope_orgs(week, org)
-    scope_ids = {o.pk for o in scope}
     by_path = sorted(scope, key=lambda o: len(o.path), reverse=True)
 
     def owner(report_org_path: str) -> Org | None:
@@ -138,32 +139,16 @@ def gather(week: Week, org: Org, now: datetime.datetime | None = None) -> WeekFa
         .order_by("day", "org__path")
     )
     items_by_org: dict[int, list[ReportItem]] = defaultdict(list)
-    first_by_cell = {}
     for report in reports:
         target = owner(report.org.path)
         if target is None:
             continue
         items_by_org[target.pk].extend(report.items.all())
-        if report.org_id in scope_ids:
-            first_by_cell[(report.org_id, report.day)] = report.first_submitted_at
-    on_time = late = missing = 0
-    for scoped in scope:
-        for day in week.days():
-            cutoff = week.cutoff_for(day)
-            submitted = first_by_cell.get((scoped.pk, day))
-            if submitted is None:
-                missing += now > cutoff
-            elif submitted <= cutoff:
-                on_time += 1
-            else:
-                late += 1
-    pictures = ReportPicture.objects.filter(removed=False).order_by("position", "pk")
-    highlights = list(
-        Highlight.objects.filter(week=week, item__report__org__path__startswith=org.path, item__removed=False)
-        .select_related("item__report__org")
-        .prefetch_related(Prefetch("pictures", queryset=pictures))
-        .order_by("day", "order", "pk")
-    )
+    from reporting.services import highlights_for, week_report_stats
+
+    # The same figures as the reporting dashboard: status by the cutoff, totals of the current versions.
+    stats = week_report_stats(week, scope, now)["totals"]
+    highlights = highlights_for(week, org)
     quiz_rows = []
     try:
         from quiz.services import participation_by_org
@@ -189,9 +174,7 @@ def gather(week: Week, org: Org, now: datetime.datetime | None = None) -> WeekFa
         programme=programme(week, public=False),
         reports=reports,
         items_by_org=dict(items_by_org),
-        on_time=on_time,
-        late=late,
-        missing=missing,
+        stats=stats,
         highlights=highlights,
         quiz_rows=quiz_rows,
         city_summaries=city_summaries,
@@ -380,8 +363,11 @@ def _figures_sentence(facts: WeekFacts) -> str:
         head = f"宣传周期间，{len(facts.scope_orgs)}个单位每日报送活动信息，应报{expected}期"
     else:
         head = f"宣传周{days}天内应报送每日信息{days}期"
-    text = f"{head}，按时报送{facts.on_time}期、迟报{facts.late}期、缺报{facts.missing}期"
-    items = len(facts.items)
+    stats = facts.stats
+    text = f"{head}，按时报送{stats['on_time']}期、迟报{stats['late']}期、缺报{stats['missing']}期"
+    if stats["not_due"]:
+        text += f"、尚未到期{stats['not_due']}期"
+    items = facts.item_total
     if items:
         text += f"；共开展各类活动{items}项，参与干部职工{facts.participants}人次"
     if facts.recycled_kg:
@@ -421,7 +407,7 @@ def _results(facts: WeekFacts, detail: Detail) -> list[str]:
     if quiz:
         text += quiz
     lines.append(text)
-    items = len(facts.items)
+    items = facts.item_total
     if items:
         lines.append(
             f"二是活动覆盖面广。{_scope_word(facts)}共开展各类活动{items}项，参与干部职工{facts.participants}人次，"
@@ -480,6 +466,8 @@ def draft_pictures(facts: WeekFacts, limit: int) -> list[DraftPicture]:
     out = []
     for highlight in facts.highlights:
         for picture in highlight.pictures.all():
+            if picture.removed:
+                continue
             if len(out) >= limit:
                 return out
             try:
