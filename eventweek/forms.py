@@ -279,7 +279,9 @@ class ActivityForm(forms.ModelForm):
                 self.add_error("start_date", _("全天活动请填写开始日期。"))
             if not last and "end_date" not in self.errors:
                 self.add_error("end_date", _("全天活动请填写结束日期。"))
-            if first and last:
+            if first and last and last < first:
+                self.add_error("end_date", _("结束日期不能早于开始日期。"))
+            elif first and last:
                 # The model convention: 00:00 of the first day to 00:00 after the last day.
                 cleaned["start"] = datetime.datetime.combine(first, datetime.time.min, tzinfo=LOCAL_TZ)
                 cleaned["end"] = datetime.datetime.combine(
