@@ -1,0 +1,60 @@
+"""Fixtures for the quiz tests: the national and Jiangsu quizzes with the demo bank, and answer helpers."""
+
+import datetime
+
+import pytest
+from django.http import QueryDict
+
+from eventweek.models import LOCAL_TZ
+from quiz import services
+from quiz.models import Question
+
+OPENS = datetime.datetime(2020, 7, 4, 9, 0, tzinfo=LOCAL_TZ)
+CLOSES = datetime.datetime(2020, 7, 5, 17, 0, tzinfo=LOCAL_TZ)
+DURING = datetime.datetime(2020, 7, 4, 10, 0, tzinfo=LOCAL_TZ)
+
+
+def at(day: int, hour: int, minute: int = 0, second: int = 0) -> datetime.datetime:
+    """A moment in July 2020, Beijing time."""
+    return datetime.datetime(2020, 7, day, hour, minute, second, tzinfo=LOCAL_TZ)
+
+
+def make_quiz(week, **settings):
+    quiz = services.create_quiz_for_week(week)
+    for name, value in settings.items():
+        setattr(quiz, name, value)
+    services.save_quiz(quiz)
+    services.load_sample_bank(quiz)
+    return quiz
+
+
+@pytest.fixture
+def national_quiz(demo):
+    return make_quiz(demo.national, shuffle_questions=True, shuffle_options=True)
+
+
+@pytest.fixture
+def jiangsu_quiz(demo):
+    return make_quiz(demo.jiangsu, question_count=10)
+
+
+def answers(attempt, choose=None, token=None) -> QueryDict:
+    """POST data answering every question of the attempt; choose(question) returns letters (default: correct)."""
+    questions = Question.objects.in_bulk([item["q"] for item in attempt.paper])
+    data = QueryDict(mutable=True)
+    data["token"] = token or attempt.token
+    for item in attempt.paper:
+        question = questions[item["q"]]
+        letters = choose(question) if choose else question.answer
+        data.setlist(f"q_{question.pk}", list(letters))
+    return data
+
+
+def wrong(question) -> str:
+    """A wrong answer: an option outside the key, or (when every option is right) only part of the key."""
+    outside = [letter for letter in question.letters if letter not in question.answer]
+    return outside[0] if outside else question.answer[:1]
+
+
+def start(quiz, demo, phone="13812345678", org="320100", name="张三", now=DURING):
+    return services.start_attempt(quiz, name=name, phone=phone, org=demo.org(org), now=now)

@@ -1,0 +1,106 @@
+"""Grading is server-side; multiple choice is all or nothing; answers outside the paper are refused."""
+
+import pytest
+from django.http import QueryDict
+
+from eventweek.services import DomainError
+from quiz import services
+from quiz.models import Question
+from tests.quiz.conftest import answers, at, start
+
+
+@pytest.fixture
+def attempt(demo, jiangsu_quiz):
+    Question.objects.filter(quiz=jiangsu_quiz).exclude(kind="multiple").update(active=False)
+    return start(jiangsu_quiz, demo, now=at(4, 10))
+
+
+def _post(attempt, **fields) -> QueryDict:
+    data = QueryDict(mutable=True)
+    data["token"] = attempt.token
+    for key, values in fields.items():
+        data.setlist(key, values)
+    return data
+
+
+def test_multiple_choice_counts_only_the_exact_set(attempt):
+    question = Question.objects.get(pk=attempt.paper[0]["q"])
+    key = list(question.answer)
+    assert services.grade(attempt, {str(question.pk): "".join(key)})[0] == 1
+    assert services.grade(attempt, {str(question.pk): "".join(key[:-1])})[0] == 0  # part of the key
+    extra = [letter for letter in question.letters if letter not in key]
+    if extra:
+        assert services.grade(attempt, {str(question.pk): "".join(key + extra[:1])})[0] == 0  # one too many
+    assert services.grade(attempt, {})[0] == 0
+
+
+def test_a_paper_with_every_multiple_choice_half_right_scores_zero(attempt):
+    graded = services.submit_attempt(
+        attempt.token, answers(attempt, lambda q: q.answer[:-1]), now=at(4, 10, 3)
+    )
+    assert (graded.score, graded.correct_count) == (0, 0)
+    assert sorted(graded.graded.values_list("correct", flat=True)) == [False] * 10
+
+
+def test_a_full_paper_scores_full_marks_and_records_each_answer(attempt):
+    graded = services.submit_attempt(attempt.token, answers(attempt), now=at(4, 10, 3))
+    assert (graded.score, graded.max_score, graded.correct_count) == (50, 50, 10)
+    first = attempt.paper[0]["q"]
+    assert graded.graded.get(question_id=first).chosen == Question.objects.get(pk=first).answer
+
+
+def test_an_answer_to_a_question_not_on_the_paper_is_refused(attempt, jiangsu_quiz):
+    outside = Question.objects.filter(quiz=jiangsu_quiz).exclude(pk__in=[i["q"] for i in attempt.paper]).first()
+    with pytest.raises(DomainError) as error:
+        services.save_answers(attempt.token, _post(attempt, **{f"q_{outside.pk}": ["A"]}), now=at(4, 10, 1))
+    assert str(error.value) == f"提交的题目（编号 {outside.pk}）不在您的试卷上，答案未保存。"
+
+
+def test_an_option_the_question_does_not_have_is_refused(attempt):
+    qid = attempt.paper[0]["q"]
+    with pytest.raises(DomainError) as error:
+        services.save_answers(attempt.token, _post(attempt, **{f"q_{qid}": ["Z"]}), now=at(4, 10, 1))
+    assert str(error.value) == "第 1 题的选项“Z”不存在，答案未保存。"
+
+
+def test_a_tampered_token_field_is_refused(attempt):
+    data = answers(attempt, token="not-the-token")
+    with pytest.raises(DomainError) as error:
+        services.submit_attempt(attempt.token, data, now=at(4, 10, 1))
+    assert str(error.value) == "表单中的答卷标识与本答卷不符，请刷新页面后重试。"
+    attempt.refresh_from_db()
+    assert attempt.status == "open"
+
+
+def test_two_choices_on_a_single_choice_question_are_refused(demo, national_quiz):
+    Question.objects.filter(quiz=national_quiz).exclude(kind="single").update(active=False)
+    attempt = start(national_quiz, demo, now=at(4, 10))
+    qid = attempt.paper[2]["q"]
+    with pytest.raises(DomainError) as error:
+        services.save_answers(attempt.token, _post(attempt, **{f"q_{qid}": ["A", "B"]}), now=at(4, 10, 1))
+    assert str(error.value) == "第 3 题是单选题，只能选一个答案。"
+
+
+def test_true_false_questions_keep_their_option_order(demo, national_quiz):
+    attempt = start(national_quiz, demo, now=at(4, 10))
+    kinds = dict(Question.objects.filter(pk__in=[i["q"] for i in attempt.paper]).values_list("pk", "kind"))
+    for item in attempt.paper:
+        if kinds[item["q"]] == "truefalse":
+            assert item["o"] == [0, 1]
+
+
+def test_paper_follows_the_category_spec(demo, national_quiz):
+    national_quiz.paper_spec = {"节水": 4, "活动周": 6}
+    national_quiz.save()
+    attempt = start(national_quiz, demo, now=at(4, 10))
+    categories = list(Question.objects.filter(pk__in=[i["q"] for i in attempt.paper]).values_list("category", flat=True))
+    assert sorted(categories) == ["活动周"] * 6 + ["节水"] * 4
+    assert attempt.max_score == 50
+
+
+def test_a_category_without_enough_questions_is_refused(demo, national_quiz):
+    national_quiz.paper_spec = {"节水": 40}
+    national_quiz.save()
+    with pytest.raises(DomainError) as error:
+        start(national_quiz, demo, now=at(4, 10))
+    assert str(error.value) == "题库中“节水”类的启用题目不足：需要 40 道，现有 12 道。"
