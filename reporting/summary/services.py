@@ -423,7 +423,7 @@ def summary_board(week: Week, now: datetime.datetime | None = None) -> list[Boar
     ).select_related("org", "week")
     by_org = {s.org_id: s for s in summaries}
     submissions: dict[int, list[SummarySubmission]] = {}
-    for sub in SummarySubmission.objects.filter(summary__in=list(by_org.values())).order_by("submitted_at", "pk"):
+    for sub in SummarySubmission.objects.filter(summary__in=summaries).order_by("submitted_at", "pk"):
         submissions.setdefault(sub.summary_id, []).append(sub)
     rows = []
     for org in orgs:
@@ -500,3 +500,37 @@ def ensure_summary_schedules() -> None:
             name=name,
             defaults={"func": func, "schedule_type": Schedule.MINUTES, "minutes": minutes, "repeats": -1},
         )
+
+
+# -- pictures to choose from ---------------------------------------------------------------------------------------
+
+
+def picture_candidates(summary: Summary) -> list[dict]:
+    """The highlights' pictures in the org's subtree not chosen yet: {key, caption, source, picture}."""
+    from reporting.services import highlights_for
+
+    chosen = set(summary.pictures.values_list("source", flat=True))
+    out = []
+    for highlight in highlights_for(summary.week, summary.org):
+        for picture in highlight.pictures.all():
+            source = f"亮点图片 {picture.pk}"
+            if picture.removed or source in chosen:
+                continue
+            caption = picture.caption or f"{highlight.item.report.org.display_name}：{highlight.item.title}"
+            out.append({"key": f"rp{picture.pk}", "caption": caption[:200], "source": source, "picture": picture})
+    return out
+
+
+def read_candidate(candidates: list[dict], key: str) -> bytes:
+    picture = next(c["picture"] for c in candidates if c["key"] == key)
+    with picture.image.open("rb") as handle:
+        return handle.read()
+
+
+def get_summary_picture(access: SummaryAccess, pk: int) -> SummaryPicture:
+    if access.summary is None:
+        raise Http404
+    picture = SummaryPicture.objects.filter(summary=access.summary, pk=pk).first()
+    if picture is None:
+        raise Http404
+    return picture

@@ -1,0 +1,291 @@
+"""Summary pages: my summaries, the editor, versions, the docx, and the upper level's board."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from eventweek.models import Week
+from eventweek.services import DomainError
+from reporting.models.summaries import Summary, SummarySubmission
+from reporting.summary import services
+from reporting.summary.docx import docx_to_pdf, libreoffice_path
+from reporting.summary.forms import SummaryForm
+
+
+def _edit_url(week, org):
+    return reverse("reporting:summary_edit", args=[week.slug, org.code])
+
+
+def _access(request, slug, code, *, edit=False):
+    access = services.get_summary_for_user(request.user, slug, code)
+    if edit and not access.can_edit:
+        raise Http404
+    return access
+
+
+@login_required
+def summary_index(request):
+    """The summaries the user's org writes, and the boards of the weeks it receives summaries for."""
+    user = request.user
+    rows = []
+    if user.org_id:
+        weeks = services.weeks_to_summarize(user.org)
+        summaries = {
+            s.week_id: s for s in Summary.objects.filter(org=user.org, week__in=weeks).prefetch_related("submissions")
+        }
+        now = timezone.now()
+        for week in weeks:
+            summary = summaries.get(week.pk)
+            receiving = week.parent if week.organizer_id == user.org_id else week
+            subs = sorted(summary.submissions.all(), key=lambda s: s.submitted_at) if summary else []
+            status = services.deadline_status(
+                receiving.summary_due_at if receiving else None, subs[0].submitted_at if subs else None, now
+            )
+            rows.append(
+                {
+                    "week": week,
+                    "summary": summary,
+                    "receiving": receiving,
+                    "status": status,
+                    "label": services.DeadlineStatus.LABELS[status],
+                    "badge": services.DeadlineStatus.BADGES[status],
+                }
+            )
+    boards = Week.objects.none()
+    if user.is_superuser:
+        boards = Week.objects.all()
+    elif user.org_id:
+        boards = Week.objects.filter(organizer=user.org)
+    return render(
+        request,
+        "reporting/summary/index.html",
+        {"rows": rows, "boards": boards.select_related("organizer").order_by("-start_date", "slug")},
+    )
+
+
+@login_required
+def summary_edit(request, slug, code):
+    """The editor for the org's own users; a read-only page for the orgs above once it is submitted."""
+    access = _access(request, slug, code)
+    if not access.can_edit:
+        return _detail(request, access)
+    summary = access.summary or services.start_summary(access.week, access.org, request.user)
+    summary = Summary.objects.select_related("week__organizer", "week__parent__organizer", "org").get(pk=summary.pk)
+    pictures = list(summary.pictures.all())
+    candidates = services.picture_candidates(summary)
+    form = SummaryForm(
+        request.POST or None,
+        request.FILES or None,
+        pictures=pictures,
+        candidates=candidates,
+        initial={"title": summary.title, "body": summary.body},
+    )
+    if request.method == "POST" and form.is_valid():
+        version = services.save_summary(
+            summary,
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+            captions=form.captions(),
+            drop=form.dropped(),
+            add=form.new_pictures(lambda key: services.read_candidate(candidates, key)),
+            user=request.user,
+        )
+        summary.refresh_from_db()
+        if request.POST.get("action") == "submit":
+            try:
+                submission = services.submit_summary(summary, request.user)
+            except DomainError as exc:
+                messages.error(request, str(exc))
+                return redirect(_edit_url(access.week, access.org))
+            if submission.is_late:
+                messages.warning(
+                    request, _("已报送（第 %(n)s 版），已超过截止时间，记为逾期报送。") % {"n": version.number}
+                )
+            else:
+                messages.success(
+                    request, _("已报送（第 %(n)s 版）至%(to)s。") % {"n": version.number, "to": submission.to_org.name}
+                )
+        elif summary.is_over_limit:
+            messages.warning(
+                request,
+                _("已保存为草稿（第 %(n)s 版）。共 %(count)s 字，超出上限 %(excess)s 字，删减后才能报送。")
+                % {"n": version.number, "count": summary.char_count, "excess": summary.excess},
+            )
+        else:
+            messages.success(
+                request,
+                _("已保存（第 %(n)s 版），共 %(count)s 字。") % {"n": version.number, "count": summary.char_count},
+            )
+        return redirect(_edit_url(access.week, access.org))
+    return render(request, "reporting/summary/edit.html", _context(summary, form=form, candidates=candidates))
+
+
+def _context(summary, **extra):
+    submissions = list(
+        summary.submissions.select_related("version", "submitted_by", "to_org").order_by("-submitted_at", "-pk")
+    )
+    first = min(submissions, key=lambda s: s.submitted_at) if submissions else None
+    status = services.deadline_status(summary.due_at, first.submitted_at if first else None, timezone.now())
+    return {
+        "summary": summary,
+        "week": summary.week,
+        "org": summary.org,
+        "submissions": submissions,
+        "status": status,
+        "status_label": services.DeadlineStatus.LABELS[status],
+        "status_badge": services.DeadlineStatus.BADGES[status],
+        "receiving": summary.receiving_week,
+        "has_pdf": bool(libreoffice_path()),
+        "remaining": max(0, summary.char_limit - summary.char_count),
+        **extra,
+    }
+
+
+def _detail(request, access):
+    summary = access.summary
+    latest = summary.submissions.select_related("version").order_by("-submitted_at", "-pk").first()
+    version = latest.version
+    return render(
+        request, "reporting/summary/detail.html", _context(summary, version=version, lines=version.body.splitlines())
+    )
+
+
+def _version_for(access, number):
+    if number is None:
+        if access.can_edit:
+            return None
+        latest = access.summary.submissions.select_related("version").order_by("-submitted_at", "-pk").first()
+        return latest.version
+    version = access.summary.versions.filter(number=number).first()
+    if version is None:
+        raise Http404
+    if not access.can_edit and not access.summary.submissions.filter(version=version).exists():
+        raise Http404  # the orgs above see what was submitted, not the drafts
+    return version
+
+
+@login_required
+def summary_docx(request, slug, code):
+    """The .docx of the current text (the office) or of the submitted version (the orgs above); ?version=N."""
+    access = _access(request, slug, code)
+    if access.summary is None:
+        raise Http404
+    number = request.GET.get("version")
+    version = _version_for(access, int(number) if number and number.isdigit() else None)
+    data = services.render_docx(access.summary, version)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = _disposition(services.docx_filename(access.summary))
+    return response
+
+
+@login_required
+def summary_pdf(request, slug, code):
+    access = _access(request, slug, code)
+    if access.summary is None or not libreoffice_path():
+        raise Http404(_("本机未安装 LibreOffice，无法导出 PDF。"))
+    data = docx_to_pdf(services.render_docx(access.summary, _version_for(access, None)))
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = _disposition(services.docx_filename(access.summary).replace(".docx", ".pdf"))
+    return response
+
+
+def _disposition(filename: str) -> str:
+    from urllib.parse import quote
+
+    return f"attachment; filename=\"summary.docx\"; filename*=UTF-8''{quote(filename)}"
+
+
+@login_required
+def summary_picture(request, slug, code, pk):
+    access = _access(request, slug, code)
+    picture = services.get_summary_picture(access, pk)
+    try:
+        handle = picture.image.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    content_type = "image/png" if picture.image.name.endswith(".png") else "image/jpeg"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@login_required
+def summary_versions(request, slug, code):
+    access = _access(request, slug, code, edit=True)
+    if access.summary is None:
+        raise Http404
+    versions = access.summary.versions.select_related("saved_by").order_by("-number")
+    submitted = set(access.summary.submissions.values_list("version_id", flat=True))
+    return render(
+        request,
+        "reporting/summary/versions.html",
+        {
+            "summary": access.summary,
+            "week": access.week,
+            "org": access.org,
+            "versions": versions,
+            "submitted": submitted,
+        },
+    )
+
+
+@login_required
+def summary_version(request, slug, code, number):
+    access = _access(request, slug, code, edit=True)
+    if access.summary is None:
+        raise Http404
+    version = _version_for(access, number)
+    return render(
+        request,
+        "reporting/summary/version.html",
+        {
+            "summary": access.summary,
+            "week": access.week,
+            "org": access.org,
+            "version": version,
+            "lines": version.body.splitlines(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def summary_restore(request, slug, code, number):
+    access = _access(request, slug, code, edit=True)
+    if access.summary is None or not access.summary.versions.filter(number=number).exists():
+        raise Http404
+    version = services.restore_version(access.summary, number, request.user)
+    messages.success(
+        request, _("已恢复第 %(old)s 版的内容，保存为第 %(new)s 版。") % {"old": number, "new": version.number}
+    )
+    return redirect(_edit_url(access.week, access.org))
+
+
+@login_required
+@require_POST
+def summary_resend(request, slug, code, pk):
+    access = _access(request, slug, code, edit=True)
+    submission = SummarySubmission.objects.filter(summary=access.summary, pk=pk).first()
+    if submission is None:
+        raise Http404
+    services.resend_now(submission)
+    messages.success(request, _("已重新发送邮件。"))
+    return redirect(_edit_url(access.week, access.org))
+
+
+@login_required
+def summary_board(request, slug):
+    """Which orgs have sent their summary to this week's organizer, on time or late, each one click away."""
+    week = Week.objects.select_related("organizer").filter(slug=slug).first()
+    if week is None or not request.user.can_see_org(week.organizer):
+        raise Http404
+    rows = services.summary_board(week)
+    counts = {key: sum(1 for r in rows if r.status == key) for key in services.DeadlineStatus.LABELS}
+    return render(request, "reporting/summary/board.html", {"week": week, "rows": rows, "counts": counts})
