@@ -234,7 +234,7 @@ class ReportItemsExporter(XlsxExporter):
                 report.day.isoformat(),
                 local_text(report.first_submitted_at),
                 local_text(report.submitted_at),
-                Styled(ReportStatus(status).label, fill=STATUS_FILLS[status]),
+                Styled(str(ReportStatus(status).label), fill=STATUS_FILLS[status]),
                 report.version,
                 item.title,
                 item.get_kind_display(),

@@ -450,7 +450,7 @@ class Cell:
 
     @property
     def status_label(self) -> str:
-        return ReportStatus(self.status).label
+        return str(ReportStatus(self.status).label)
 
     @property
     def submitted_at(self) -> datetime.datetime | None:

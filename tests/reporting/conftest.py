@@ -72,7 +72,9 @@ def submit(demo):
         if version is None:
             from reporting.models import DailyReport
 
-            version = DailyReport.objects.filter(week=week, org=org, day=day).values_list("version", flat=True).first() or 0
+            version = (
+                DailyReport.objects.filter(week=week, org=org, day=day).values_list("version", flat=True).first() or 0
+            )
         report, _created = services.submit_report(
             week=week,
             org=org,

@@ -78,7 +78,9 @@ def test_two_people_saving_at_once_one_wins_and_the_other_is_told(demo, travel):
     travel(at(DAY1, 10, 0))
     week, org = demo.jiangsu, demo.org("320100")
     user = demo.user("nanjing_reporter")
-    services.submit_report(week=week, org=org, day=DAY1, user=user, token=uuid.uuid4(), expected_version=0, items=[item("原稿")])
+    services.submit_report(
+        week=week, org=org, day=DAY1, user=user, token=uuid.uuid4(), expected_version=0, items=[item("原稿")]
+    )
     results, barrier = [], threading.Barrier(2)
 
     def save(title):

@@ -1,0 +1,107 @@
+"""The xlsx exports read back with openpyxl, cell by cell."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from reporting.exporters import ReportItemsExporter, StatusGridExporter
+
+from .conftest import DAY1, at, image_bytes, item
+
+DAY2 = DAY1 + datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def filed(demo, submit, travel):
+    travel(at(DAY1, 15, 20))
+    submit(
+        "320100",
+        items=[
+            item("启动会", pictures=[image_bytes(), image_bytes()]),
+            item("旧物回收", kind="recycling", recycled_kg="12.50", participants=30),
+        ],
+    )
+    travel(at(DAY1, 16, 45))
+    submit("320200", items=[item("讲座", kind="lecture", mode="online", place="腾讯会议")])
+    travel(at(DAY2, 9, 0))
+
+
+def _fill(cell):
+    return cell.fill.start_color.rgb[-6:] if cell.fill and cell.fill.fill_type == "solid" else None
+
+
+def test_the_status_grid_export_has_colours_times_and_rates(demo, filed, client_for):
+    response = client_for(demo.user("jiangsu_reviewer")).get(reverse("reporting:export_grid", args=["2020-jiangsu"]))
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert "filename*=UTF-8''2020-jiangsu-" in response["Content-Disposition"]
+    ws = load_workbook(io.BytesIO(response.content))["报送情况"]
+    rows = list(ws.iter_rows())
+    assert [c.value for c in rows[0]] == [
+        "单位", "6月29日", "6月30日", "7月1日", "7月2日", "7月3日", "7月4日", "7月5日",
+        "按时", "迟报", "缺报", "报送率", "按时报送率", "活动条数", "图片数",
+    ]  # fmt: skip
+    nanjing, wuxi, xuzhou = rows[1], rows[2], rows[3]
+    assert [c.value for c in nanjing[:3]] == ["南京", "按时报送 15:20", "未到截止"]
+    assert (_fill(nanjing[1]), _fill(nanjing[2])) == ("C6EFCE", "EDEDED")
+    assert [c.value for c in nanjing[8:]] == [1, 0, 0, 1, 1, 2, 2]
+    assert nanjing[11].number_format == "0.0%"
+    assert [wuxi[1].value, _fill(wuxi[1])] == ["迟报 16:45", "FFEB9C"]
+    assert [c.value for c in wuxi[8:]] == [0, 1, 0, 1, 0, 1, 0]
+    assert [xuzhou[1].value, _fill(xuzhou[1])] == ["缺报", "FFC7CE"]
+    assert [c.value for c in xuzhou[8:13]] == [0, 0, 1, 0, 0]
+    rate_row, on_time_row, total_row = rows[14], rows[15], rows[16]
+    assert rate_row[0].value == "报送率"
+    assert rate_row[1].value == round(2 / 13, 4)
+    assert rate_row[2].value == "—"
+    assert on_time_row[1].value == round(1 / 13, 4)
+    assert [c.value for c in total_row[8:]] == [1, 1, 11, round(2 / 13, 4), round(1 / 13, 4), 3, 2]
+    assert len(rows) == 17
+
+
+def test_the_items_export_lists_every_item_with_its_report(demo, filed):
+    ws = load_workbook(io.BytesIO(ReportItemsExporter(demo.jiangsu).to_bytes()))["活动明细"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    assert rows[0] == [
+        "单位", "日期", "首次报送时间", "最近报送时间", "状态", "版本", "活动名称", "活动类型", "形式", "地点",
+        "参与人数", "回收量（千克）", "图片数", "亮点",
+    ]  # fmt: skip
+    assert rows[1:] == [
+        ["南京", "2020-06-29", "2020-06-29 15:20:00", "2020-06-29 15:20:00", "按时报送", 1, "启动会", "启动会", "线下",
+         "市行政中心", 120, None, 2, None],
+        ["南京", "2020-06-29", "2020-06-29 15:20:00", "2020-06-29 15:20:00", "按时报送", 1, "旧物回收", "废旧物品回收",
+         "线下", "市行政中心", 30, 12.5, 0, None],
+        ["无锡", "2020-06-29", "2020-06-29 16:45:00", "2020-06-29 16:45:00", "迟报", 1, "讲座", "讲座培训", "线上",
+         "腾讯会议", 120, None, 0, None],
+    ]  # fmt: skip
+
+
+def test_the_items_export_marks_highlights(demo, filed):
+    from reporting import services
+    from reporting.models import ReportItem
+
+    services.mark_highlight(ReportItem.objects.get(title="讲座"), user=demo.user("jiangsu_reviewer"))
+    ws = load_workbook(io.BytesIO(ReportItemsExporter(demo.jiangsu).to_bytes()))["活动明细"]
+    assert [row[13].value for row in ws.iter_rows(min_row=2)] == [None, None, "是"]
+
+
+def test_the_export_command_writes_both_sheets(demo, filed, tmp_path):
+    out = tmp_path / "jiangsu.xlsx"
+    call_command("export_reports", "2020-jiangsu", "--out", str(out))
+    workbook = load_workbook(out)
+    assert workbook.sheetnames == ["报送情况", "活动明细"]
+    assert workbook["报送情况"]["B2"].value == "按时报送 15:20"
+    assert workbook["活动明细"]["G4"].value == "讲座"
+
+
+def test_the_export_command_refuses_an_unknown_week(db, tmp_path):
+    with pytest.raises(CommandError, match="没有找到活动周“nope”。"):
+        call_command("export_reports", "nope", "--out", str(tmp_path / "x.xlsx"))
+
+
+def test_the_grid_exporter_is_reusable_without_a_request(demo, filed):
+    ws = load_workbook(io.BytesIO(StatusGridExporter(demo.jiangsu, orgs=[demo.org("320200")]).to_bytes())).active
+    assert [c.value for c in next(ws.iter_rows(min_row=2, max_row=2))][:2] == ["无锡", "迟报 16:45"]
