@@ -58,3 +58,12 @@ def wrong(question) -> str:
 
 def start(quiz, demo, phone="13812345678", org="320100", name="张三", now=DURING):
     return services.start_attempt(quiz, name=name, phone=phone, org=demo.org(org), now=now)
+
+
+def finish(quiz, demo, phone, *, org="320100", name="张三", started=DURING, seconds=120, right=None):
+    """A submitted attempt: `right` questions answered correctly (all by default), the rest wrong."""
+    attempt = start(quiz, demo, phone=phone, org=org, name=name, now=started)
+    count = len(attempt.paper) if right is None else right
+    right_ids = {item["q"] for item in attempt.paper[:count]}
+    data = answers(attempt, lambda q: q.answer if q.pk in right_ids else wrong(q))
+    return services.submit_attempt(attempt.token, data, now=started + datetime.timedelta(seconds=seconds))
