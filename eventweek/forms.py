@@ -188,9 +188,7 @@ class BaseSpecialDayFormSet(forms.BaseFormSet):
         if any(self.errors) or not self.week_range:
             return
         start, end = self.week_range
-        for form in self.forms:
-            if not form.has_changed() or self._should_delete_form(form):
-                continue
+        for form in self._kept_forms():
             day = form.cleaned_data.get("date")
             if day and not start <= day <= end:
                 form.add_error(
@@ -201,11 +199,18 @@ class BaseSpecialDayFormSet(forms.BaseFormSet):
     def days(self) -> list[tuple[datetime.date, str, str]]:
         """The (date, name, theme) rows kept, ready for services.save_week."""
         rows = []
-        for form in self.forms:
-            if form.has_changed() and not self._should_delete_form(form) and form.cleaned_data.get("date"):
-                data = form.cleaned_data
+        for form in self._kept_forms():
+            data = form.cleaned_data
+            if data.get("date"):
                 rows.append((data["date"], data["name"], data.get("theme", "")))
         return rows
+
+    def _kept_forms(self):
+        """Rows that stay: every existing day not marked for deletion (changed or not), and filled-in new rows."""
+        for index, form in enumerate(self.forms):
+            existing = index < self.initial_form_count()
+            if (existing or form.has_changed()) and not self._should_delete_form(form):
+                yield form
 
 
 SpecialDayFormSet = forms.formset_factory(SpecialDayForm, formset=BaseSpecialDayFormSet, extra=2, can_delete=True)

@@ -13,7 +13,3 @@ def publish_due_weeks_task() -> int:
 
 def send_activity_reminders_task() -> int:
     return services.send_due_activity_reminders()
-
-
-def send_activity_notice_task(notice_id: int) -> bool:
-    return services.send_activity_notice(notice_id)

@@ -336,3 +336,78 @@ def test_a_parent_week_of_another_province_is_not_offered(demo, client_for):
     assert error_line("上级活动周", "请选择本单位、上级或下级单位主办的活动周。") in response.content.decode()
     assert list(response.context["form"].fields["parent"].queryset) == [demo.jiangsu, demo.national]
     assert not Week.objects.filter(slug="2021-jiangsu").exists()
+
+
+def edit_payload(week, **changes):
+    """The Jiangsu week's edit form as the browser would post it back untouched."""
+    data = {
+        "title": week.title,
+        "edition": "30",
+        "theme": week.theme,
+        "start_date": "2020-06-29",
+        "end_date": "2020-07-05",
+        "organizer": week.organizer_id,
+        "parent": week.parent_id,
+        "description": week.description,
+        "publish_at": "2020-06-25T09:00",
+        "reminder_minutes": "60",
+        "report_orgs": list(week.report_orgs.values_list("pk", flat=True)),
+        "daily_cutoff": "16:00",
+        "daily_reminder_time": "15:00",
+        "summary_due_at": "2020-07-10T00:00",
+        "summary_char_limit": "2000",
+        "summary_mailbox": week.summary_mailbox,
+        "department_summary_mailbox": "",
+        "special-TOTAL_FORMS": "3",
+        "special-INITIAL_FORMS": "1",
+        "special-0-date": "2020-07-02",
+        "special-0-name": "全国低碳日 · 能源紧缺体验日",
+        "special-0-theme": "绿色低碳，全面小康",
+        "special-1-date": "",
+        "special-1-name": "",
+        "special-1-theme": "",
+        "special-2-date": "",
+        "special-2-name": "",
+        "special-2-theme": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_saving_a_week_untouched_keeps_its_special_day_and_reporters(demo, admin):
+    week = demo.jiangsu
+    day_pk = week.special_days.get().pk
+
+    response = admin.post(reverse("eventweek:manage_week_edit", args=[week.slug]), edit_payload(week))
+
+    assert response.status_code == 302
+    assert list(week.special_days.values_list("pk", "date", "name", "theme")) == [
+        (day_pk, datetime.date(2020, 7, 2), "全国低碳日 · 能源紧缺体验日", "绿色低碳，全面小康")
+    ]
+    assert week.report_orgs.count() == 13
+
+
+def test_a_special_day_marked_for_deletion_is_removed(demo, admin):
+    week = demo.jiangsu
+
+    admin.post(
+        reverse("eventweek:manage_week_edit", args=[week.slug]), edit_payload(week, **{"special-0-DELETE": "on"})
+    )
+
+    assert week.special_days.count() == 0
+
+
+def test_a_taken_slug_is_refused_by_name(demo, admin):
+    before = counts()
+
+    response = admin.post(reverse("eventweek:manage_week_new"), week_payload(demo, slug="2020-jiangsu"))
+
+    assert error_line("网址标识", "具有 网址标识 的 节能宣传周 已存在。") in response.content.decode()
+    assert counts() == before
+
+
+def test_an_unknown_week_slug_is_404_even_for_the_national_admin(demo, client_for):
+    client = client_for(demo.user("national_admin"))
+
+    assert client.get(reverse("eventweek:manage_week", args=["2123-nowhere"])).status_code == 404
+    assert client.get(reverse("eventweek:manage_week_edit", args=["2123-nowhere"])).status_code == 404
