@@ -262,7 +262,11 @@ def restore_version(summary: Summary, number: int, user=None) -> SummaryVersion:
 def submit_summary(summary: Summary, user=None, now: datetime.datetime | None = None) -> SummarySubmission:
     """Submit the latest saved version to the org above; late after the deadline; the email goes after commit."""
     now = now or timezone.now()
-    summary = Summary.objects.select_for_update().select_related("week__parent__organizer", "org").get(pk=summary.pk)
+    summary = (
+        Summary.objects.select_for_update(of=("self",))
+        .select_related("week__parent__organizer", "org")
+        .get(pk=summary.pk)
+    )
     if summary.is_over_limit:
         raise DomainError(
             _("总结共 %(count)s 字，超过上限 %(limit)s 字（超出 %(excess)s 字），已保存为草稿，删减后才能报送。")
