@@ -44,3 +44,20 @@ def test_an_admin_adds_an_all_day_activity_from_a_phone(demo, live_server, phone
         "2020-07-01",
         "320400",
     )
+
+
+@pytest.mark.browser
+def test_the_week_form_fits_a_phone_and_shows_errors_by_field(demo, live_server, phone_page, artifacts_dir):
+    page = phone_page
+    login_in_browser(page, live_server, "jiangsu_admin")
+
+    page.goto(f"{live_server.url}/manage/weeks/2020-jiangsu/edit/")
+    assert page.input_value("input[name=publish_at]") == "2020-06-25T09:00"
+    assert page.locator("input[name=report_orgs]:checked").count() == 13
+    page.fill("input[name=end_date]", "2020-06-28")
+    page.click(".manage-form button[type=submit]")
+    page.wait_for_load_state("load")
+
+    assert page.locator(".form-errors li").all_inner_texts() == ["结束日期：结束日期不能早于开始日期。"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(artifacts_dir / "manage-week-form-phone.png"), full_page=True)
