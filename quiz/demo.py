@@ -109,4 +109,3 @@ def load(stdout=None) -> None:
     services.run_draw(quizzes["2020-national"], prize_count=10, seed="2020070610", now=after)
     if stdout is not None:
         stdout.write(f"quiz: {len(quizzes)} quizzes, {Question.objects.count()} questions, 130 attempts, 1 draw\n")
-

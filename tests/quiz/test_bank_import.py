@@ -46,7 +46,11 @@ def test_a_good_file_imports_every_row(empty_quiz):
     assert bank.import_bank(empty_quiz, xlsx(GOOD, multiple)) == 2
     question = Question.objects.get(quiz=empty_quiz, text="哪些做法节水？")
     assert (question.kind, question.options, question.answer, question.difficulty, question.active) == (
-        "multiple", ["随手关龙头", "一水多用", "长流水"], "AB", 2, True,
+        "multiple",
+        ["随手关龙头", "一水多用", "长流水"],
+        "AB",
+        2,
+        True,
     )
 
 
@@ -109,7 +113,10 @@ def test_single_and_multiple_answers_are_checked_for_their_count(empty_quiz):
 def test_a_file_that_is_not_xlsx_is_refused_by_content(empty_quiz, content):
     with pytest.raises(bank.BankImportError) as error:
         bank.import_bank(empty_quiz, SimpleUploadedFile("bank.xlsx", content))
-    assert error.value.errors[0] in {"上传的文件不是 Excel（.xlsx）文件，请下载模板填写后再上传。", "上传的文件是空的。"}
+    assert error.value.errors[0] in {
+        "上传的文件不是 Excel（.xlsx）文件，请下载模板填写后再上传。",
+        "上传的文件是空的。",
+    }
 
 
 def test_the_export_reads_back_as_the_template_and_reimports(demo, jiangsu_quiz, empty_quiz):

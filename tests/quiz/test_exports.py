@@ -35,11 +35,45 @@ def test_the_attempts_export_reads_back(client_for, demo, jiangsu_quiz, finished
     client = client_for(demo.user("jiangsu_admin"))
     job, rows = _export(client, jiangsu_quiz, "attempts", django_capture_on_commit_callbacks)
     assert rows == [
-        ["排名", "姓名", "手机号", "单位", "得分", "满分", "答对题数", "用时（秒）", "开始时间", "提交时间", "系统代交"],
-        [1, "王芳", "13900000001", "常州市武进人民医院", 50, 50, 10, 95, datetime.datetime(2020, 7, 4, 10, 0),
-         datetime.datetime(2020, 7, 4, 10, 1, 35), "否"],
-        [2, "李强", "13900000002", "南京市机关事务管理局", 35, 50, 7, 200, datetime.datetime(2020, 7, 4, 11, 0),
-         datetime.datetime(2020, 7, 4, 11, 3, 20), "否"],
+        [
+            "排名",
+            "姓名",
+            "手机号",
+            "单位",
+            "得分",
+            "满分",
+            "答对题数",
+            "用时（秒）",
+            "开始时间",
+            "提交时间",
+            "系统代交",
+        ],
+        [
+            1,
+            "王芳",
+            "13900000001",
+            "常州市武进人民医院",
+            50,
+            50,
+            10,
+            95,
+            datetime.datetime(2020, 7, 4, 10, 0),
+            datetime.datetime(2020, 7, 4, 10, 1, 35),
+            "否",
+        ],
+        [
+            2,
+            "李强",
+            "13900000002",
+            "南京市机关事务管理局",
+            35,
+            50,
+            7,
+            200,
+            datetime.datetime(2020, 7, 4, 11, 0),
+            datetime.datetime(2020, 7, 4, 11, 3, 20),
+            "否",
+        ],
     ]
     job.refresh_from_db()
     assert (job.status, job.rows_done, job.rows_total, job.percent) == ("done", 2, 2, 100)
@@ -47,17 +81,28 @@ def test_the_attempts_export_reads_back(client_for, demo, jiangsu_quiz, finished
     assert progress == {"status": "done", "label": "已完成", "percent": 100, "rows_done": 2, "rows_total": 2}
 
 
-def test_the_participation_export_reads_back(client_for, demo, jiangsu_quiz, finished, django_capture_on_commit_callbacks):
+def test_the_participation_export_reads_back(
+    client_for, demo, jiangsu_quiz, finished, django_capture_on_commit_callbacks
+):
     client = client_for(demo.user("jiangsu_admin"))
     _job, rows = _export(client, jiangsu_quiz, "participation", django_capture_on_commit_callbacks)
     assert rows[0] == ["单位", "层级", "上级单位", "参与人数", "干部职工人数", "参与率"]
     by_name = {row[0]: row for row in rows[1:]}
     assert by_name["江苏省机关事务管理局"] == ["江苏省机关事务管理局", "省级", None, 2, 5200, round(2 / 5200, 4)]
-    assert by_name["常州市机关事务管理局"] == ["常州市机关事务管理局", "设区市", "江苏省机关事务管理局", 1, 24000, round(1 / 24000, 4)]
+    assert by_name["常州市机关事务管理局"] == [
+        "常州市机关事务管理局",
+        "设区市",
+        "江苏省机关事务管理局",
+        1,
+        24000,
+        round(1 / 24000, 4),
+    ]
     assert by_name["常州市武进区机关事务管理中心"][3] == 1
 
 
-def test_the_question_statistics_export_reads_back(client_for, demo, jiangsu_quiz, finished, django_capture_on_commit_callbacks):
+def test_the_question_statistics_export_reads_back(
+    client_for, demo, jiangsu_quiz, finished, django_capture_on_commit_callbacks
+):
     client = client_for(demo.user("jiangsu_admin"))
     _job, rows = _export(client, jiangsu_quiz, "questions", django_capture_on_commit_callbacks)
     assert rows[0][:8] == ["序号", "题型", "分类", "题目", "正确答案", "作答人数", "答对人数", "正确率"]
@@ -88,5 +133,7 @@ def test_a_retried_export_task_does_not_run_twice(demo, jiangsu_quiz, finished):
 def test_an_outsider_cannot_download_an_export(client_for, demo, jiangsu_quiz, finished):
     job = ExportJob.objects.create(quiz=jiangsu_quiz, kind="attempts")
     exporters.run_export(job.pk)
-    response = client_for(demo.user("jiangxi_admin")).get(reverse("quiz:export_download", args=[jiangsu_quiz.pk, job.pk]))
+    response = client_for(demo.user("jiangxi_admin")).get(
+        reverse("quiz:export_download", args=[jiangsu_quiz.pk, job.pk])
+    )
     assert response.status_code == 404

@@ -35,9 +35,7 @@ def test_multiple_choice_counts_only_the_exact_set(attempt):
 
 
 def test_a_paper_with_every_multiple_choice_half_right_scores_zero(attempt):
-    graded = services.submit_attempt(
-        attempt.token, answers(attempt, lambda q: q.answer[:-1]), now=at(4, 10, 3)
-    )
+    graded = services.submit_attempt(attempt.token, answers(attempt, lambda q: q.answer[:-1]), now=at(4, 10, 3))
     assert (graded.score, graded.correct_count) == (0, 0)
     assert sorted(graded.graded.values_list("correct", flat=True)) == [False] * 10
 
@@ -93,7 +91,9 @@ def test_paper_follows_the_category_spec(demo, national_quiz):
     national_quiz.paper_spec = {"节水": 4, "活动周": 6}
     national_quiz.save()
     attempt = start(national_quiz, demo, now=at(4, 10))
-    categories = list(Question.objects.filter(pk__in=[i["q"] for i in attempt.paper]).values_list("category", flat=True))
+    categories = list(
+        Question.objects.filter(pk__in=[i["q"] for i in attempt.paper]).values_list("category", flat=True)
+    )
     assert sorted(categories) == ["活动周"] * 6 + ["节水"] * 4
     assert attempt.max_score == 50
 

@@ -98,7 +98,9 @@ def test_racing_starts_with_one_phone_create_one_attempt(demo, national_quiz):
     def race(i):
         try:
             barrier.wait()
-            attempt = services.start_attempt(national_quiz, name=f"选手{i}", phone="13912345678", org=org, now=at(4, 10))
+            attempt = services.start_attempt(
+                national_quiz, name=f"选手{i}", phone="13912345678", org=org, now=at(4, 10)
+            )
             results.append("ok:" + attempt.token)
         except DomainError as exc:
             results.append(str(exc))
@@ -114,5 +116,8 @@ def test_racing_starts_with_one_phone_create_one_attempt(demo, national_quiz):
     # A loser sees either the finished-attempt message (the constraint fired) or the resume message (it saw the row).
     losers = {r for r in results if not r.startswith("ok:")}
     assert len(results) == racers
-    assert losers <= {"该手机号已参加过本次竞答（每人限答 1 次）。", "该手机号有一份未提交的答卷，请在原设备上继续答题。"}
+    assert losers <= {
+        "该手机号已参加过本次竞答（每人限答 1 次）。",
+        "该手机号有一份未提交的答卷，请在原设备上继续答题。",
+    }
     assert Attempt.objects.filter(quiz=national_quiz, phone="13912345678").count() == 1
