@@ -263,7 +263,7 @@ def _amend_and_screen(week: Week, reports: dict) -> None:
     reviewer = User.objects.filter(username="jiangsu_reviewer").first()
     if reviewer is None:
         return
-    comments = ["形式新颖，参与面广", "线上线下结合，可在省门户专栏刊发", "回收量大，建议推广"]
+    comments = ["形式新颖，参与面广", "线上线下结合，可在省门户专栏刊发", "特色鲜明，建议报送国管局"]
     order = 1
     for code in ("320100", "320500", "320200"):
         report = reports.get((code, day1))
@@ -284,4 +284,4 @@ def _amend_and_screen(week: Week, reports: dict) -> None:
         report = reports.get((code, day2))
         if report is not None:
             item = report.items.filter(removed=False).order_by("position").first()
-            services.mark_highlight(item, user=reviewer, comment="待上报", order=n)
+            services.mark_highlight(item, user=reviewer, comment="做法可复制，拟明日上报", order=n)

@@ -441,6 +441,16 @@ def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%".replace(".0%", "%")
 
 
+SHORT_LABELS = {
+    ReportStatus.ON_TIME: "按时",
+    ReportStatus.SUBMITTED: "已报",
+    ReportStatus.LATE: "迟报",
+    ReportStatus.MISSING: "缺报",
+    ReportStatus.NOT_DUE: "—",
+    ReportStatus.OPEN: "—",
+}
+
+
 @dataclass
 class Cell:
     org: Org
@@ -451,6 +461,11 @@ class Cell:
     @property
     def status_label(self) -> str:
         return str(ReportStatus(self.status).label)
+
+    @property
+    def short_label(self) -> str:
+        """The grid's one-glance label."""
+        return SHORT_LABELS[self.status]
 
     @property
     def submitted_at(self) -> datetime.datetime | None:

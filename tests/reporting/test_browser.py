@@ -1,0 +1,102 @@
+"""A city reporter on a phone files a report with a picture; the provincial dashboard then shows that city on time."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from eventweek.models import LOCAL_TZ, Week
+from reporting.models import DailyReport, ReportPicture
+from tests.conftest import login_in_browser
+
+from .conftest import image_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def todays_week(demo):
+    """A copy of the Jiangsu week around today, with the clock at 10:00 today (ticking), before the cutoff."""
+    today = timezone.localtime(timezone.now(), LOCAL_TZ).date()
+    week = Week.objects.get(pk=demo.jiangsu.pk)
+    week.pk = None
+    week.slug = "today-jiangsu"
+    week.title = "江苏省公共机构节能宣传周（测试）"
+    week.start_date = today - datetime.timedelta(days=1)
+    week.end_date = today + datetime.timedelta(days=5)
+    week.save()
+    week.report_orgs.set(demo.jiangsu.report_orgs.all())
+    with time_machine.travel(datetime.datetime.combine(today, datetime.time(10, 0), tzinfo=LOCAL_TZ), tick=True):
+        yield week
+
+
+def test_a_city_files_from_a_phone_and_the_province_sees_it_on_time(
+    todays_week, live_server, phone_page, desk_page, artifacts_dir, tmp_path
+):
+    week = todays_week
+    today = week.start_date + datetime.timedelta(days=1)
+    photo = tmp_path / "现场照片.jpg"
+    photo.write_bytes(image_bytes("PNG", size=(800, 600), color=(40, 140, 90)))  # a PNG named .jpg: checked by content
+
+    page = phone_page
+    login_in_browser(page, live_server, "nanjing_reporter")
+    page.goto(f"{live_server.url}/reporting/{week.slug}/my/")
+    page.screenshot(path=artifacts_dir / "reporting-phone-my-reports.png", full_page=True)
+    page.click(f"a[href='/reporting/{week.slug}/r/320100/{today.isoformat()}/edit/']")
+    page.fill("input[name=items-0-title]", "节约型机关创建启动会")
+    page.select_option("select[name=items-0-kind]", "kickoff")
+    page.select_option("select[name=items-0-mode]", "mixed")
+    page.fill("input[name=items-0-place]", "南京市级机关会议中心")
+    page.fill("input[name=items-0-participants]", "180")
+    page.fill("textarea[name=items-0-description]", "召开启动会，部署节能宣传周各项活动。")
+    page.set_input_files("input[name=items-0-pictures]", str(photo))
+    page.fill("input[name=items-0-captions]", "启动会现场")
+    page.fill("textarea[name=narrative]", "今日召开启动会，组织收看云启动仪式。")
+    page.screenshot(path=artifacts_dir / "reporting-phone-form.png", full_page=True)
+    page.click("button[data-submit]")
+    page.wait_for_url(f"**/reporting/{week.slug}/r/320100/{today.isoformat()}/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".msg").first.inner_text() == "已提交第 1 版（按时报送）。"
+    assert page.locator(".rp-summary .st").first.inner_text() == "按时报送"
+    thumb = page.locator(".rp-pics img").first
+    assert thumb.evaluate("img => img.naturalWidth") == 480
+    page.screenshot(path=artifacts_dir / "reporting-phone-filed.png", full_page=True)
+
+    report = DailyReport.objects.get(week=week, org__code="320100", day=today)
+    assert (report.version, report.item_count, report.picture_count, report.participants) == (1, 1, 1, 180)
+    assert ReportPicture.objects.get().caption == "启动会现场"
+
+    desk = desk_page
+    login_in_browser(desk, live_server, "jiangsu_reviewer")
+    desk.goto(f"{live_server.url}/reporting/{week.slug}/dashboard/")
+    cell = desk.locator(f"tr[data-org='320100'] td[data-day='{today.isoformat()}']")
+    assert cell.get_attribute("data-status") == "on_time"
+    assert cell.locator(".cell-l").inner_text() == "按时"
+    assert cell.locator(".cell-t").inner_text().startswith("10:0")
+    other = desk.locator(f"tr[data-org='320200'] td[data-day='{today.isoformat()}']")
+    assert other.get_attribute("data-status") == "not_due"
+    desk.screenshot(path=artifacts_dir / "reporting-desk-dashboard.png", full_page=True)
+    cell.locator("a").click()
+    desk.wait_for_load_state("networkidle")
+    assert desk.locator("h3").first.inner_text() == "节约型机关创建启动会"
+
+
+def test_the_demo_dashboard_is_readable_on_a_phone(demo, live_server, phone_page, artifacts_dir):
+    from reporting import demo as reporting_demo
+
+    reporting_demo.load()
+    page = phone_page
+    login_in_browser(page, live_server, "jiangsu_reviewer")
+    page.goto(f"{live_server.url}/reporting/2020-jiangsu/dashboard/")
+    # The page itself never scrolls sideways: only the grid does, with the org column kept in view.
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    assert page.locator("tr[data-org] th.rp-org").count() == 13
+    assert page.locator("tr[data-org='320100'] td[data-day='2020-07-05']").get_attribute("data-status") == "missing"
+    page.screenshot(path=artifacts_dir / "reporting-phone-dashboard.png", full_page=True)
+    page.locator(".rp-grid-wrap").evaluate("el => el.scrollBy(400, 0)")
+    box = page.locator("tr[data-org='320100'] th.rp-org").bounding_box()
+    assert box["x"] < 20  # sticky: still at the left edge
+    page.screenshot(path=artifacts_dir / "reporting-phone-dashboard-scrolled.png")
+    page.goto(f"{live_server.url}/reporting/2020-jiangsu/highlights/")
+    page.screenshot(path=artifacts_dir / "reporting-phone-highlights.png", full_page=True)
