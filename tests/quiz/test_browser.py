@@ -1,0 +1,59 @@
+"""A participant on a phone-sized viewport takes the quiz and sees the score."""
+
+import pytest
+import time_machine
+
+from quiz.models import Attempt, Question
+from tests.conftest import login_in_browser
+from tests.quiz.conftest import at, wrong
+
+
+@pytest.mark.browser
+def test_a_participant_on_a_phone_takes_the_quiz_and_sees_the_score(
+    live_server, phone_page, demo, jiangsu_quiz, artifacts_dir
+):
+    jiangsu_quiz.question_count = 5
+    jiangsu_quiz.save()
+    page = phone_page
+    with time_machine.travel(at(4, 10), tick=True):
+        page.goto(f"{live_server.url}/quiz/{jiangsu_quiz.slug}/")
+        page.fill("input[name=name]", "王芳")
+        page.fill("input[name=phone]", "13912345678")
+        page.fill("input.org-search", "武进人民")
+        assert page.locator("#id_org option").count() == 2  # the prompt and the one match
+        page.screenshot(path=str(artifacts_dir / "quiz-phone-entry.png"), full_page=True)
+        page.click("button[type=submit]")
+        page.wait_for_selector("#quiz-form")
+        attempt = Attempt.objects.get()
+        assert page.url == f"{live_server.url}/quiz/a/{attempt.token}/"
+        questions = Question.objects.in_bulk([item["q"] for item in attempt.paper])
+        for item in attempt.paper[:4]:  # four right, the last one wrong
+            for letter in questions[item["q"]].answer:
+                page.check(f"input[name=q_{item['q']}][value={letter}]")
+        last = questions[attempt.paper[4]["q"]]
+        for letter in wrong(last):
+            page.check(f"input[name=q_{last.pk}][value={letter}]")
+        page.wait_for_function("document.getElementById('quiz-saved').textContent.startsWith('已自动保存')")
+        attempt.refresh_from_db()
+        assert len(attempt.answers) == 5  # autosaved before submitting
+        page.screenshot(path=str(artifacts_dir / "quiz-phone-paper.png"), full_page=False)
+        page.click("#quiz-submit")
+        page.wait_for_selector("#score")
+        assert page.text_content("#score") == "20"
+        assert "答对 4 题" in page.text_content(".quiz-score")
+        assert "139****5678" in page.content()
+        page.screenshot(path=str(artifacts_dir / "quiz-phone-result.png"), full_page=True)
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.score, attempt.correct_count) == ("submitted", 20, 4)
+
+
+@pytest.mark.browser
+def test_the_organizer_sees_participation_on_a_laptop(live_server, desk_page, demo, artifacts_dir):
+    from quiz import demo as quiz_demo
+
+    quiz_demo.load()
+    login_in_browser(desk_page, live_server, "jiangsu_admin")
+    quiz = demo.jiangsu.quizzes.get()
+    desk_page.goto(f"{live_server.url}/quiz/manage/{quiz.pk}/participation/")
+    assert "参与人数合计 50 人" in desk_page.text_content("main")
+    desk_page.screenshot(path=str(artifacts_dir / "quiz-desk-participation.png"), full_page=True)
