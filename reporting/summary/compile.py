@@ -188,13 +188,20 @@ def _md(day: datetime.date) -> str:
     return f"{day.month}月{day.day}日"
 
 
+def _stop(text: str) -> str:
+    """End a sentence with a full stop unless it already has one (also inside closing brackets)."""
+    if text.endswith(("。", "！", "？", "…", "。）", "。”")):
+        return text
+    return text + "。"
+
+
 def _clip(text: str, limit: int) -> str:
     """The first sentences of text within limit characters (Word's count), cut at a sentence or clause end."""
     text = " ".join((text or "").split()).rstrip("。；;，, ")
     if not text:
         return ""
     if count_chars(text) <= limit:
-        return text + "。"
+        return _stop(text)
     out = ""
     for sentence in text.replace("；", "。").split("。"):
         candidate = (out + "。" if out else "") + sentence.strip()
@@ -216,7 +223,9 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _percent(rate: float | None) -> str:
-    return f"{rate * 100:.1f}%" if rate is not None else ""
+    if rate is None:
+        return ""
+    return "不足0.1%" if 0 < rate < 0.001 else f"{rate * 100:.1f}%"
 
 
 def _name(org: Org) -> str:
@@ -313,7 +322,8 @@ def _highlight_paragraphs(facts: WeekFacts, detail: Detail, number: int) -> list
         text = _clip(item.description or highlight.comment, detail.highlight_chars)
         who = _name(item.report.org)
         people = f"参与{item.participants}人次，" if item.participants else ""
-        lines.append(f"{_md(highlight.day)}，{who}开展“{item.title}”，{people}{text}")
+        title = item.title.replace("“", "‘").replace("”", "’")
+        lines.append(f"{_md(highlight.day)}，{who}开展“{title}”，{people}{text}")
     return lines
 
 
@@ -461,6 +471,15 @@ def write_body(facts: WeekFacts, detail: Detail) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def picture_caption(highlight: Highlight, picture) -> str:
+    """The picture's own caption; a short one ("活动现场" says nothing in a summary) gets the item's title in front."""
+    item = highlight.item
+    caption = picture.caption or f"{_name(item.report.org)}：{item.title}"
+    if count_chars(caption) < 8 and item.title not in caption:
+        caption = f"{item.title}{caption}"
+    return caption
+
+
 def draft_pictures(facts: WeekFacts, limit: int) -> list[DraftPicture]:
     """The pictures the reviewer chose for the highlights, first ones first, with captions."""
     out = []
@@ -476,7 +495,7 @@ def draft_pictures(facts: WeekFacts, limit: int) -> list[DraftPicture]:
             except (OSError, ValueError):
                 logger.warning("highlight picture %s unreadable", picture.pk)
                 continue
-            caption = picture.caption or f"{_name(highlight.item.report.org)}：{highlight.item.title}"
+            caption = picture_caption(highlight, picture)
             out.append(DraftPicture(content, caption[:60], f"亮点图片 {picture.pk}"))
     return out
 

@@ -512,6 +512,7 @@ def ensure_summary_schedules() -> None:
 def picture_candidates(summary: Summary) -> list[dict]:
     """The highlights' pictures in the org's subtree not chosen yet: {key, caption, source, picture}."""
     from reporting.services import highlights_for
+    from reporting.summary.compile import picture_caption
 
     chosen = set(summary.pictures.values_list("source", flat=True))
     out = []
@@ -520,7 +521,7 @@ def picture_candidates(summary: Summary) -> list[dict]:
             source = f"亮点图片 {picture.pk}"
             if picture.removed or source in chosen:
                 continue
-            caption = picture.caption or f"{highlight.item.report.org.display_name}：{highlight.item.title}"
+            caption = picture_caption(highlight, picture)
             out.append({"key": f"rp{picture.pk}", "caption": caption[:200], "source": source, "picture": picture})
     return out
 

@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 from docx import Document
 
 from eventweek.demo import load_all
+from eventweek.models import Org, Week
 from reporting.summary.wordcount import count_chars
 
 
@@ -43,6 +44,11 @@ def test_compile_summary_writes_the_provinces_summary_from_the_demo(full_demo, t
     ]:
         assert phrase in body
     assert count <= 2000
+    from quiz.services import participation_by_org
+
+    province = participation_by_org(Week.objects.get(slug="2020-jiangsu"), [Org.objects.get(code="320000")])[0]
+    assert province["count"] > 0
+    assert f"“云竞答”活动中，全省共{province['count']}人次参与" in body
     assert len(document.inline_shapes) >= 1
     assert capsys.readouterr().out.strip() == f"{texts[0]}：{count} 字 → {out}（{out.stat().st_size} 字节）"
 

@@ -93,3 +93,19 @@ def test_reminders_go_once_to_orgs_that_have_not_submitted_a_day_before(demo):
         mail.outbox[0].subject == "【总结报送提醒】2020年江苏省公共机构节能宣传周总结请于 2020年07月10日 00:00 前报送"
     )
     assert SummaryReminder.objects.filter(sent_at__isnull=False).count() == 12
+
+
+def test_the_summary_schedules_exist_once_after_migrate_and_stay_single(db):
+    from django_q.models import Schedule
+
+    from reporting.summary.services import ensure_summary_schedules
+
+    ensure_summary_schedules()
+    ensure_summary_schedules()
+
+    assert sorted(
+        Schedule.objects.filter(name__startswith="reporting:summary-").values_list("name", "func", "minutes")
+    ) == [
+        ("reporting:summary-mail-retry", "reporting.summary.tasks.retry_summary_mails_task", 1),
+        ("reporting:summary-reminders", "reporting.summary.tasks.send_summary_reminders_task", 15),
+    ]
