@@ -271,10 +271,17 @@ def paper_questions(attempt: Attempt) -> list[dict]:
     return items
 
 
-def clean_answers(attempt: Attempt, data) -> dict[str, str]:
+def paper_keys(attempt: Attempt) -> dict[int, tuple[str, str]]:
+    """{question id: (kind, answer)} for the attempt's paper, in one query. Server-side only."""
+    rows = Question.objects.filter(pk__in=[item["q"] for item in attempt.paper]).values_list("pk", "kind", "answer")
+    return {pk: (kind, answer) for pk, kind, answer in rows}
+
+
+def clean_answers(attempt: Attempt, data, keys: dict[int, tuple[str, str]] | None = None) -> dict[str, str]:
     """Read q_<id> fields from a POST; refuse questions not on the paper and options the question does not have."""
     on_paper = {str(item["q"]): item for item in attempt.paper}
-    kinds = dict(Question.objects.filter(pk__in=[item["q"] for item in attempt.paper]).values_list("pk", "kind"))
+    keys = paper_keys(attempt) if keys is None else keys
+    kinds = {pk: kind for pk, (kind, _answer) in keys.items()}
     numbers = {str(item["q"]): n for n, item in enumerate(attempt.paper, start=1)}
     answers: dict[str, str] = {}
     for key in data:
@@ -326,9 +333,11 @@ def save_answers(token: str, data, now: datetime.datetime | None = None) -> Atte
     return attempt
 
 
-def grade(attempt: Attempt, answers: dict[str, str]) -> tuple[int, int, list[AttemptAnswer]]:
+def grade(
+    attempt: Attempt, answers: dict[str, str], keys: dict[int, tuple[str, str]] | None = None
+) -> tuple[int, int, list[AttemptAnswer]]:
     """Score a paper: a question counts only when the chosen set equals the answer set (multiple choice all or nothing)."""
-    keys = dict(Question.objects.filter(pk__in=[item["q"] for item in attempt.paper]).values_list("pk", "answer"))
+    keys = {pk: answer for pk, (_kind, answer) in (paper_keys(attempt) if keys is None else keys).items()}
     rows, correct = [], 0
     for item in attempt.paper:
         qid = item["q"]
@@ -355,28 +364,32 @@ def submit_attempt(token: str, data=None, now: datetime.datetime | None = None, 
         return attempt
     answers = dict(attempt.answers)
     late = False
+    keys = paper_keys(attempt)
     if data is not None:
-        posted = clean_answers(attempt, data)
+        posted = clean_answers(attempt, data, keys)
         if is_within_time(attempt, now):
             answers.update(posted)
         else:
             late = bool(posted) and any(answers.get(k) != v for k, v in posted.items())
-    correct, score, rows = grade(attempt, answers)
+    correct, score, rows = grade(attempt, answers, keys)
     finished = min(now, attempt.deadline)
-    duration_ms = max(0, int((finished - attempt.started_at).total_seconds() * 1000))
-    claimed = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.OPEN).update(
-        status=Attempt.Status.SUBMITTED,
-        answers=answers,
-        submitted_at=finished if auto else now,
-        auto_submitted=auto,
-        late_answers_ignored=late,
-        score=score,
-        correct_count=correct,
-        duration_ms=duration_ms,
-    )
-    if claimed == 1:
-        AttemptAnswer.objects.bulk_create(rows)
-    attempt.refresh_from_db()
+    fields = {
+        "status": Attempt.Status.SUBMITTED,
+        "answers": answers,
+        "submitted_at": finished if auto else now,
+        "auto_submitted": auto,
+        "late_answers_ignored": late,
+        "score": score,
+        "correct_count": correct,
+        "duration_ms": max(0, int((finished - attempt.started_at).total_seconds() * 1000)),
+    }
+    claimed = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.OPEN).update(**fields)
+    if claimed != 1:  # graded by someone else in between: theirs stands
+        attempt.refresh_from_db()
+        return attempt
+    AttemptAnswer.objects.bulk_create(rows)
+    for name, value in fields.items():
+        setattr(attempt, name, value)
     return attempt
 
 

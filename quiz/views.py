@@ -108,9 +108,10 @@ def paper(request, token):
 @require_POST
 def save(request, token):
     """Autosave (quiz.js posts here on every change); answers JSON with the time left."""
-    attempt = _attempt(token)
     try:
         attempt = services.save_answers(token, request.POST)
+    except Attempt.DoesNotExist:
+        raise Http404(_("没有这份答卷。")) from None
     except DomainError as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=400)
     remaining = max(0, int((attempt.deadline - timezone.now()).total_seconds()))
@@ -121,12 +122,13 @@ def save(request, token):
 
 @require_POST
 def submit(request, token):
-    attempt = _attempt(token)
     try:
         attempt = services.submit_attempt(token, request.POST)
+    except Attempt.DoesNotExist:
+        raise Http404(_("没有这份答卷。")) from None
     except DomainError as exc:
         messages.error(request, str(exc))
-        return redirect("quiz:paper", attempt.token)
+        return redirect("quiz:paper", token)
     if attempt.late_answers_ignored:
         messages.warning(request, _("已超过答题时限，最后一次提交的答案未计入，按时限内已保存的答案评分。"))
     return redirect("quiz:result", attempt.token)
