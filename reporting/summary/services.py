@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 SCHEDULE_REMINDERS = "reporting:summary-reminders"
 SCHEDULE_MAIL_RETRY = "reporting:summary-mail-retry"
+SENDING_LEASE = datetime.timedelta(minutes=10)  # far above EMAIL_TIMEOUT: a live sender is never overtaken
 
 
 def reminder_lead() -> datetime.timedelta:
@@ -311,9 +312,14 @@ def enqueue_summary_mail(submission_id: int) -> None:
 def send_summary_mail(submission_id: int, now: datetime.datetime | None = None) -> bool:
     """Send one submission's email with the docx attached. The conditional update claims it: never sent twice."""
     now = now or timezone.now()
+    # The lease: a sender that dies mid-send leaves the row to be taken up again once it runs out.
     claimed = SummarySubmission.objects.filter(
         pk=submission_id, mail_status__in=[SummarySubmission.MailStatus.PENDING, SummarySubmission.MailStatus.FAILED]
-    ).update(mail_status=SummarySubmission.MailStatus.SENDING, mail_attempts=F("mail_attempts") + 1)
+    ).update(
+        mail_status=SummarySubmission.MailStatus.SENDING,
+        mail_attempts=F("mail_attempts") + 1,
+        mail_next_attempt_at=now + SENDING_LEASE,
+    )
     if claimed != 1:
         return False
     submission = SummarySubmission.objects.select_related("summary__week", "summary__org", "version", "to_org").get(
@@ -362,6 +368,11 @@ def send_summary_mail(submission_id: int, now: datetime.datetime | None = None) 
 def retry_summary_mails(now: datetime.datetime | None = None) -> int:
     """Send every pending or failed summary email whose retry time has come; return how many went."""
     now = now or timezone.now()
+    SummarySubmission.objects.filter(
+        mail_status=SummarySubmission.MailStatus.SENDING, mail_next_attempt_at__lte=now
+    ).update(
+        mail_status=SummarySubmission.MailStatus.FAILED, mail_last_error=_("上次发送未完成（进程中断），已重新排队。")
+    )
     due = SummarySubmission.objects.filter(
         Q(mail_next_attempt_at__isnull=True) | Q(mail_next_attempt_at__lte=now),
         mail_status__in=[SummarySubmission.MailStatus.PENDING, SummarySubmission.MailStatus.FAILED],

@@ -150,8 +150,12 @@ def _detail(request, access):
     summary = access.summary
     latest = summary.submissions.select_related("version").order_by("-submitted_at", "-pk").first()
     version = latest.version
+    by_id = {p.pk: p for p in summary.pictures.all()}
+    pictures = [(by_id[item["id"]], item.get("caption", "")) for item in version.pictures if item["id"] in by_id]
     return render(
-        request, "reporting/summary/detail.html", _context(summary, version=version, lines=version.body.splitlines())
+        request,
+        "reporting/summary/detail.html",
+        _context(summary, version=version, lines=version.body.splitlines(), pictures=pictures),
     )
 
 

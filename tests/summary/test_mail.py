@@ -103,3 +103,25 @@ def test_the_department_mailbox_receives_a_central_departments_summary(demo, smt
 
     assert submission.to_org == demo.org("100000")
     assert [rcpt for rcpt, _ in server.messages] == [["bumen-zongjie@ggj.example.cn"]]
+
+
+def test_a_send_interrupted_mid_way_is_taken_up_again_after_its_lease(nanjing_summary, smtp):
+    server = smtp()
+    with time_machine.travel(SUBMIT_AT, tick=False):
+        submission = submit_summary(nanjing_summary)  # no commit in this test: the task is not enqueued
+    # A worker claimed it and died before it could record the outcome.
+    SummarySubmission.objects.filter(pk=submission.pk).update(
+        mail_status=SummarySubmission.MailStatus.SENDING,
+        mail_attempts=1,
+        mail_next_attempt_at=local(2020, 7, 9, 10, 10),
+    )
+
+    assert retry_summary_mails(now=local(2020, 7, 9, 10, 5)) == 0  # the lease still runs
+    assert retry_summary_mails(now=local(2020, 7, 9, 10, 11)) == 1
+
+    submission.refresh_from_db()
+    assert (submission.mail_status, submission.mail_attempts, len(server.messages)) == (
+        SummarySubmission.MailStatus.SENT,
+        2,
+        1,
+    )

@@ -72,6 +72,11 @@ def test_the_parent_org_sees_a_summary_only_once_submitted(reports, client_for):
     assert response.status_code == 200
     assert response.templates[0].name == "reporting/summary/detail.html"
     assert response.context["version"].number == 1
+    assert [caption for _, caption in response.context["pictures"]] == ["南京市节约型机关创建启动会现场"]
+    picture = response.context["pictures"][0][0]
+    image = client.get(reverse("reporting:summary_picture", args=["2020-jiangsu", "320100", picture.pk]))
+    assert (image.status_code, image["Content-Type"]) == (200, "image/jpeg")
+    assert Image.open(io.BytesIO(b"".join(image.streaming_content))).size == (800, 600)
     docx = client.get(reverse("reporting:summary_docx", args=["2020-jiangsu", "320100"]))
     assert Document(io.BytesIO(docx.content)).paragraphs[0].text == summary.title
     # The drafts' history stays with the office.
