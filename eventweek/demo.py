@@ -90,7 +90,9 @@ def load_weeks(orgs: dict[str, Org]) -> dict[str, Week]:
         for item in spec["activities"]:
             all_day = item.get("all_day", False)
             if all_day:
-                start = datetime.datetime.combine(datetime.date.fromisoformat(item["start"]), datetime.time.min, LOCAL_TZ)
+                start = datetime.datetime.combine(
+                    datetime.date.fromisoformat(item["start"]), datetime.time.min, LOCAL_TZ
+                )
                 end = datetime.datetime.combine(
                     datetime.date.fromisoformat(item["end"]) + datetime.timedelta(days=1), datetime.time.min, LOCAL_TZ
                 )

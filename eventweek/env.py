@@ -80,9 +80,7 @@ def parse_database_url(url: str) -> dict:
         if not name:
             raise ImproperlyConfigured(f"DATABASE_URL {url!r} names no file.")
         return sqlite_database(name)
-    raise ImproperlyConfigured(
-        f"DATABASE_URL scheme {scheme!r} is not supported (use postgres://… or sqlite:///…)."
-    )
+    raise ImproperlyConfigured(f"DATABASE_URL scheme {scheme!r} is not supported (use postgres://… or sqlite:///…).")
 
 
 def sqlite_database(name) -> dict:
@@ -94,10 +92,7 @@ def sqlite_database(name) -> dict:
             "timeout": 20,
             "transaction_mode": "IMMEDIATE",
             "init_command": (
-                "PRAGMA journal_mode=WAL;"
-                "PRAGMA synchronous=NORMAL;"
-                "PRAGMA busy_timeout=20000;"
-                "PRAGMA foreign_keys=ON;"
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000;PRAGMA foreign_keys=ON;"
             ),
         },
         "TEST": {"NAME": None},

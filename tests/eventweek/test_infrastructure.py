@@ -25,7 +25,9 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(db):
     assert "PRAGMA synchronous=NORMAL;" in options["init_command"]
 
 
-@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL not set: the ORM broker and local cache are used")
+@pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"), reason="REDIS_URL not set: the ORM broker and local cache are used"
+)
 def test_redis_serves_the_cache_and_the_task_broker():
     from django_q.brokers import get_broker
 
