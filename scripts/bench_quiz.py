@@ -1,0 +1,577 @@
+#!/usr/bin/env python
+"""Benchmark of the quiz (make bench-quiz): prints key=value lines from one run.
+
+It never touches the developer's database: with DATABASE_URL=postgres://…/NAME it creates a scratch database
+NAME_quizbench_<pid> on the same server (dropped at the end); without DATABASE_URL it uses a SQLite file in a temp dir.
+Then it migrates and seeds the scratch database, starts gunicorn (gthread workers, --no-control-socket) on 127.0.0.1
+and a free port, and drives it with a small thread-per-connection load generator (http.client, keep-alive), loopback
+only, bounded in time and count:
+
+  floor_rps                      GET /quiz/ping/ (a trivial view on the same server: the framework's floor)
+  start_rps                      POST the entry form (name, phone, unit) → 302 to the paper
+  submit_rps, submit_p50/95/99_ms POST a 20-question paper → 302 to the score
+  submit_vs_floor                submit_rps / floor_rps
+  errors                         non-2xx/3xx responses and failed connections, all phases
+  lost_attempts                  started or submitted attempts the database does not hold (as submitted), or holds twice
+  leaderboard_ms, participation_ms  the management pages over BENCH_BIG (1,000,000) attempts (median of 5, in process)
+  export_s, bare_openpyxl_s, export_vs_bare, export_peak_mb  the attempts export of BENCH_EXPORT (100,000) attempts
+
+Knobs (env): BENCH_SECONDS (per load phase, 8), BENCH_CLIENTS (16), BENCH_WORKERS (CPU count), BENCH_THREADS (4),
+BENCH_BIG (1000000), BENCH_EXPORT (100000).
+"""
+
+import datetime
+import http.client
+import os
+import random
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))
+BIG = int(os.environ.get("BENCH_BIG", "1000000"))
+EXPORT_ROWS = int(os.environ.get("BENCH_EXPORT", "100000"))
+MAX_REQUESTS = 200_000  # per phase, whatever the time: the generator is bounded in count as well
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def log(message: str) -> None:
+    print(f"# {message}", file=sys.stderr, flush=True)
+
+
+# -- the scratch database ----------------------------------------------------------------------------------------
+
+
+class Scratch:
+    """A throwaway database: a new PostgreSQL database on the configured server, or a SQLite file in a temp dir."""
+
+    def __init__(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix="quizbench-"))
+        url = os.environ.get("DATABASE_URL", "")
+        self.pg = url.startswith(("postgres://", "postgresql://", "pgsql://"))
+        if self.pg:
+            parsed = urllib.parse.urlparse(url)
+            base = urllib.parse.unquote(parsed.path.lstrip("/")) or "postgres"
+            self.name = f"{base}_quizbench_{os.getpid()}"
+            self.admin = dict(
+                host=parsed.hostname or "localhost",
+                port=parsed.port or 5432,
+                user=urllib.parse.unquote(parsed.username or ""),
+                password=urllib.parse.unquote(parsed.password or ""),
+                dbname="postgres",
+            )
+            self.url = parsed._replace(path="/" + self.name).geturl()
+            self._pg_admin(f'CREATE DATABASE "{self.name}"')
+        else:
+            self.name = str(self.tmp / "bench.sqlite3")
+            self.url = f"sqlite:///{self.name}"
+
+    def _pg_admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(**self.admin, autocommit=True) as conn:
+            conn.execute(sql)
+
+    def drop(self) -> None:
+        if self.pg:
+            try:
+                self._pg_admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            except Exception as exc:  # the numbers are printed already; say what is left behind
+                log(f"could not drop {self.name}: {exc}")
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def configure(scratch: Scratch) -> dict:
+    """Environment for this process and gunicorn: production settings against the scratch database."""
+    env = {
+        "DATABASE_URL": scratch.url,
+        "DJANGO_SETTINGS_MODULE": "eventweek.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_hex(32),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "DATA_DIR": str(scratch.tmp / "data"),
+        "MEDIA_ROOT": str(scratch.tmp / "media"),
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.update(env)
+    return {**os.environ}
+
+
+# -- seeding -----------------------------------------------------------------------------------------------------
+
+
+def seed_live_quiz():
+    """Core demo data plus an open 20-question quiz with the demo bank."""
+    from django.utils import timezone
+
+    from eventweek import demo as core_demo
+    from eventweek.models import Week
+    from quiz import services
+    from quiz.models import Quiz
+
+    core_demo.load()
+    now = timezone.now()
+    quiz = Quiz(
+        week=Week.objects.get(slug="2020-national"),
+        slug="bench-live",
+        title="压测竞答",
+        opens_at=now - datetime.timedelta(hours=1),
+        closes_at=now + datetime.timedelta(days=1),
+        question_count=20,
+        time_limit_seconds=3600,
+    )
+    services.save_quiz(quiz)
+    services.load_sample_bank(quiz)
+    return quiz
+
+
+def bulk_attempts(quiz, count: int, closes: datetime.datetime, hours: int = 32) -> float:
+    """Insert `count` submitted attempts fast (COPY on PostgreSQL, executemany on SQLite); returns seconds."""
+    from django.db import connection
+
+    from eventweek.models import Org
+
+    org_ids = list(Org.objects.values_list("pk", flat=True))
+    opens = closes - datetime.timedelta(hours=hours)
+    span = int((closes - opens).total_seconds()) - 700
+    rng = random.Random(quiz.pk)
+    columns = (
+        "quiz_id, token, name, phone, org_id, number, paper, answers, started_at, deadline, status, submitted_at, "
+        "auto_submitted, late_answers_ignored, score, max_score, correct_count, duration_ms"
+    )
+    began = time.perf_counter()
+
+    def rows():
+        for i in range(count):
+            started = opens + datetime.timedelta(seconds=int(span * (i / count) ** 1.3))
+            correct = min(20, int(rng.triangular(8, 21, 18)))
+            took = rng.randint(60_000, 590_000)
+            yield (
+                quiz.pk,
+                f"bench{quiz.pk}-{i}-{rng.getrandbits(64):016x}",
+                "参赛者",
+                str(15000000000 + i),
+                rng.choice(org_ids),
+                1,
+                "[]",
+                "{}",
+                started,
+                started + datetime.timedelta(seconds=600),
+                "submitted",
+                started + datetime.timedelta(milliseconds=took),
+                False,
+                False,
+                correct * 5,
+                100,
+                correct,
+                took,
+            )
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            with raw.copy(f"COPY quiz_attempt ({columns}) FROM STDIN") as copy:
+                for row in rows():
+                    copy.write_row(row)
+            cursor.execute("ANALYZE quiz_attempt")
+    else:
+        adapt = connection.ops.adapt_datetimefield_value  # Django's SQLite text format, so range filters still work
+        marks = ", ".join(["%s"] * 18)
+        sql = f"INSERT INTO quiz_attempt ({columns}) VALUES ({marks})"
+        batch = []
+        with connection.cursor() as cursor:
+            for row in rows():
+                batch.append(row[:8] + (adapt(row[8]), adapt(row[9]), row[10], adapt(row[11])) + row[12:])
+                if len(batch) == 50_000:
+                    cursor.executemany(sql, batch)
+                    batch.clear()
+            if batch:
+                cursor.executemany(sql, batch)
+            cursor.execute("ANALYZE")
+    return time.perf_counter() - began
+
+
+def closed_quiz(slug: str, closes: datetime.datetime):
+    from eventweek.models import Week
+    from quiz import services
+    from quiz.models import Quiz
+
+    quiz = Quiz(
+        week=Week.objects.get(slug="2020-national"),
+        slug=slug,
+        title=f"压测竞答 {slug}",
+        opens_at=closes - datetime.timedelta(hours=32),
+        closes_at=closes,
+        question_count=20,
+    )
+    return services.save_quiz(quiz)
+
+
+# -- the server and the load generator ---------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "eventweek.wsgi:application",
+        "--bind", f"127.0.0.1:{port}",
+        "--workers", str(WORKERS),
+        "--worker-class", "gthread",
+        "--threads", str(THREADS),
+        "--no-control-socket",
+        "--keep-alive", "30",
+        "--log-level", "warning",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/quiz/ping/")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("gunicorn did not start: " + process.stderr.read().decode(errors="replace")[-2000:])
+
+
+class Client:
+    """One keep-alive connection with its cookies, like one phone."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: dict | list | None = None) -> tuple[int, dict, bytes]:
+        headers = {}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        data = None
+        if body is not None:
+            data = urllib.parse.urlencode(body, doseq=True).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        for attempt in range(2):
+            try:
+                self.conn.request(method, path, body=data, headers=headers)
+                response = self.conn.getresponse()
+                payload = response.read()
+                break
+            except (http.client.HTTPException, OSError):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                if attempt == 1:
+                    raise
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, dict(response.getheaders()), payload
+
+
+class Phase:
+    """Run `work(client, index)` on CLIENTS threads for SECONDS; collect statuses and latencies."""
+
+    def __init__(self, port: int, work, prepare=None):
+        self.port, self.work, self.prepare = port, work, prepare
+        self.latencies: list[float] = []
+        self.errors = 0
+        self.count = 0
+        self.lock = threading.Lock()
+
+    def run(self) -> float:
+        clients = [Client(self.port) for _ in range(CLIENTS)]
+        if self.prepare:
+            for client in clients:
+                self.prepare(client)
+        stop = threading.Event()
+        barrier = threading.Barrier(CLIENTS + 1)
+
+        def loop(client, index):
+            barrier.wait()
+            n = 0
+            while not stop.is_set():
+                began = time.perf_counter()
+                try:
+                    status = self.work(client, index, n)
+                except (OSError, http.client.HTTPException):
+                    status = 599
+                except StopIteration:
+                    return
+                elapsed = time.perf_counter() - began
+                n += 1
+                with self.lock:
+                    self.count += 1
+                    self.latencies.append(elapsed)
+                    if status >= 400:
+                        self.errors += 1
+                    if self.count >= MAX_REQUESTS:
+                        stop.set()
+
+        threads = [threading.Thread(target=loop, args=(c, i), daemon=True) for i, c in enumerate(clients)]
+        for thread in threads:
+            thread.start()
+        barrier.wait()
+        began = time.perf_counter()
+        finished = threading.Event()
+
+        def stopper():
+            finished.wait(SECONDS)
+            stop.set()
+
+        threading.Thread(target=stopper, daemon=True).start()
+        for thread in threads:
+            thread.join()
+        finished.set()
+        return time.perf_counter() - began
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    k = min(len(ordered) - 1, max(0, int(round(p / 100 * len(ordered) + 0.5)) - 1))
+    return ordered[k]
+
+
+def run_load(port: int, slug: str, org_ids: list[int]) -> dict:
+    from quiz.models import Attempt
+
+    results: dict = {}
+
+    # Floor: the trivial view.
+    floor = Phase(port, lambda client, i, n: client.request("GET", "/quiz/ping/")[0])
+    elapsed = floor.run()
+    results["floor_rps"] = floor.count / elapsed
+    errors = floor.errors
+
+    # Starts: each client fetches the entry page once (CSRF cookie and token), then signs up new phones.
+    entry = f"/quiz/{slug}/"
+    tokens: dict[str, str] = {}  # token → phone
+    tokens_lock = threading.Lock()
+
+    def prepare(client):
+        status, _headers, body = client.request("GET", entry)
+        client.csrf = CSRF_INPUT.search(body.decode()).group(1)
+
+    def start(client, index, n):
+        phone = f"13{index:03d}{n:06d}"
+        status, headers, _body = client.request(
+            "POST",
+            entry,
+            {"csrfmiddlewaretoken": client.csrf, "name": "压测", "phone": phone, "org": org_ids[n % len(org_ids)]},
+        )
+        if status == 302:
+            token = headers["Location"].rstrip("/").rsplit("/", 1)[-1]
+            with tokens_lock:
+                tokens[token] = phone
+        return status
+
+    starts = Phase(port, start, prepare)
+    elapsed = starts.run()
+    results["start_rps"] = starts.count / elapsed
+    errors += starts.errors
+    log(f"{len(tokens)} attempts started")
+
+    # Submits: every started attempt, answered at random; the paper is read the way the page shows it (no key).
+    papers = dict(Attempt.objects.filter(token__in=list(tokens)).values_list("token", "paper"))
+    queue = list(tokens)
+    random.Random(1).shuffle(queue)
+    queue_lock = threading.Lock()
+    submitted: list[str] = []
+
+    def submit(client, index, n):
+        with queue_lock:
+            if not queue:
+                raise StopIteration
+            token = queue.pop()
+        body = [("csrfmiddlewaretoken", client.csrf), ("token", token)]
+        for item in papers.get(token, []):
+            body.append((f"q_{item['q']}", "ABCDEF"[random.choice(item["o"])]))
+        status, headers, _body = client.request("POST", f"/quiz/a/{token}/submit/", body)
+        if status == 302 and headers.get("Location", "").endswith("/result/"):
+            with queue_lock:
+                submitted.append(token)
+        return status
+
+    submits = Phase(port, submit, prepare)
+    elapsed = submits.run()
+    results["submit_rps"] = submits.count / elapsed
+    for p in (50, 95, 99):
+        results[f"submit_p{p}_ms"] = percentile(submits.latencies, p) * 1000
+    results["submit_vs_floor"] = results["submit_rps"] / results["floor_rps"] if results["floor_rps"] else 0
+    errors += submits.errors
+    results["errors"] = errors
+
+    # Lost: a started attempt missing or held twice, a submitted one not held as submitted.
+    held = Attempt.objects.filter(quiz__slug=slug)
+    held_tokens = set(held.values_list("token", flat=True))
+    missing_started = sum(1 for token in tokens if token not in held_tokens)
+    submitted_held = set(held.filter(token__in=submitted, status="submitted").values_list("token", flat=True))
+    missing_submitted = len(set(submitted) - submitted_held)
+    phones = list(held.values_list("phone", flat=True))
+    duplicates = len(phones) - len(set(phones))
+    results["lost_attempts"] = missing_started + missing_submitted + duplicates
+    log(f"{len(submitted)} attempts submitted, {len(queue)} left unsubmitted")
+    return results
+
+
+# -- pages and exports over many attempts -------------------------------------------------------------------------
+
+
+def time_pages(quiz) -> dict:
+    from django.test import Client as DjangoClient
+
+    from eventweek.models import User
+    from quiz import services
+
+    began = time.perf_counter()
+    services.refresh_participation(quiz)  # what the first view (or the periodic task) does once
+    rollup = time.perf_counter() - began
+    client = DjangoClient()
+    client.force_login(User.objects.get(username="national_admin"))
+    out = {"participation_rollup_s": rollup}
+    for key, name in (("leaderboard_ms", "leaderboard"), ("participation_ms", "participation")):
+        url = f"/quiz/manage/{quiz.pk}/{name}/"
+        assert client.get(url).status_code == 200  # warm
+        samples = []
+        for _ in range(5):
+            began = time.perf_counter()
+            response = client.get(url)
+            samples.append((time.perf_counter() - began) * 1000)
+            assert response.status_code == 200, response.status_code
+        out[key] = statistics.median(samples)
+    return out
+
+
+def time_export(quiz) -> dict:
+    from openpyxl import Workbook
+
+    from quiz import exporters
+    from quiz.models import ExportJob
+
+    job = ExportJob.objects.create(quiz=quiz, kind=ExportJob.Kind.ATTEMPTS)
+    began = time.perf_counter()
+    exporters.run_export(job.pk)
+    export_s = time.perf_counter() - began
+    job.refresh_from_db()
+    assert job.status == "done" and job.rows_done == EXPORT_ROWS, (job.status, job.rows_done)
+
+    # The same rows, already in memory, written by bare openpyxl (write-only): the floor for the export.
+    exporter = exporters.AttemptsExporter(quiz)
+    rows = list(exporter.rows())
+    path = Path(os.environ["MEDIA_ROOT"]) / "bare.xlsx"
+    began = time.perf_counter()
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(exporter.title)
+    sheet.append(exporter.header)
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    bare_s = time.perf_counter() - began
+    del rows
+
+    # Peak Python memory of a second export run (tracemalloc slows it, so it is not the timed run).
+    job = ExportJob.objects.create(quiz=quiz, kind=ExportJob.Kind.ATTEMPTS)
+    tracemalloc.start()
+    exporters.run_export(job.pk)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "export_s": export_s,
+        "bare_openpyxl_s": bare_s,
+        "export_vs_bare": export_s / bare_s if bare_s else 0,
+        "export_peak_mb": peak / 1024 / 1024,
+    }
+
+
+def main() -> None:
+    scratch = Scratch()
+    server = None
+    try:
+        env = configure(scratch)
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.utils import timezone
+
+        from eventweek.models import Org
+
+        log(f"scratch database {scratch.name}")
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("collectstatic", verbosity=0, interactive=False)
+        quiz = seed_live_quiz()
+        org_ids = list(Org.objects.values_list("pk", flat=True))
+        from django.db import connections
+
+        connections.close_all()
+        port = free_port()
+        server = start_gunicorn(env, port)
+        log(
+            f"gunicorn on 127.0.0.1:{port}, {WORKERS} workers × {THREADS} threads; {CLIENTS} clients, {SECONDS:g}s per phase"
+        )
+        results = run_load(port, quiz.slug, org_ids)
+        server.terminate()
+        server.wait(timeout=30)
+        server = None
+
+        closes = timezone.now() - datetime.timedelta(hours=2)
+        big = closed_quiz("bench-big", closes)
+        seconds = bulk_attempts(big, BIG, closes)
+        log(f"{BIG} attempts inserted in {seconds:.1f}s")
+        results.update(time_pages(big))
+        export = closed_quiz("bench-export", closes)
+        bulk_attempts(export, EXPORT_ROWS, closes)
+        results.update(time_export(export))
+
+        for key in (
+            "floor_rps", "start_rps", "submit_rps", "submit_p50_ms", "submit_p95_ms", "submit_p99_ms",
+            "submit_vs_floor", "errors", "lost_attempts", "leaderboard_ms", "participation_ms",
+            "participation_rollup_s", "export_s", "bare_openpyxl_s", "export_vs_bare", "export_peak_mb",
+        ):  # fmt: skip
+            value = results[key]
+            print(f"{key}={value}" if isinstance(value, int) else f"{key}={value:.2f}", flush=True)
+    finally:
+        if server is not None:
+            server.kill()
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception:
+            pass
+        scratch.drop()
+
+
+if __name__ == "__main__":
+    main()
