@@ -53,3 +53,29 @@ def test_the_editor_shows_the_live_count_and_blocks_submission_over_the_limit(
     assert "已保存为草稿（第 2 版）" in phone_page.inner_text(".messages")
     summary.refresh_from_db()
     assert (summary.char_count, summary.version) == (over, 2)
+
+
+@pytest.mark.browser
+def test_the_province_opens_a_citys_summary_from_the_board_in_one_click(
+    transactional_db, reports, live_server, phone_page, artifacts_dir
+):
+    import time_machine
+
+    from reporting.summary.services import start_summary, submit_summary
+    from tests.summary.conftest import local
+
+    with time_machine.travel(local(2020, 7, 9, 9, 0), tick=False):
+        summary = start_summary(reports.jiangsu, reports.org("320100"))
+        submit_summary(summary)
+    login_in_browser(phone_page, live_server, "jiangsu_admin")
+
+    phone_page.goto(f"{live_server.url}/reporting/summary/2020-jiangsu/board/")
+    assert phone_page.inner_text("tr[data-org='320100'] .badge") == "按时报送"
+    phone_page.screenshot(path=str(artifacts_dir / "summary-board.png"), full_page=True)
+    phone_page.click("tr[data-org='320100'] a")
+    phone_page.wait_for_load_state("networkidle")
+
+    assert phone_page.inner_text("h2.doc-title") == summary.title
+    assert phone_page.inner_text("figure figcaption") == "南京市节约型机关创建启动会现场"
+    assert phone_page.evaluate("document.querySelector('figure img').naturalWidth") == 800
+    phone_page.screenshot(path=str(artifacts_dir / "summary-detail.png"), full_page=False)
