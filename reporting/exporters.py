@@ -6,11 +6,13 @@ subclass XlsxExporter the same way.
 """
 
 import datetime
+import functools
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -18,7 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from eventweek.models import LOCAL_TZ, Week
-from reporting.models import Highlight, ReportItem, ReportStatus
+from reporting.models import Highlight, ItemKind, ReportItem, ReportPicture, ReportStatus
 from reporting.services import Dashboard, build_dashboard, cell_status
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,6 +52,14 @@ class Sheet:
     rows: Iterable[list]
 
 
+BOLD = Font(bold=True)
+
+
+@functools.cache
+def _fill(colour: str) -> PatternFill:
+    return PatternFill(fill_type="solid", start_color=colour, end_color=colour)
+
+
 def local_text(value: datetime.datetime | None) -> str:
     return timezone.localtime(value, LOCAL_TZ).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
@@ -67,9 +77,9 @@ class XlsxExporter:
             return value
         cell = WriteOnlyCell(ws, value=value.value)
         if value.fill:
-            cell.fill = PatternFill(fill_type="solid", start_color=value.fill, end_color=value.fill)
+            cell.fill = _fill(value.fill)
         if value.bold:
-            cell.font = Font(bold=True)
+            cell.font = BOLD
         if value.number_format:
             cell.number_format = value.number_format
         return cell
@@ -215,7 +225,17 @@ class ReportItemsExporter(XlsxExporter):
         return (
             qs.select_related("report__org")
             .annotate(
-                live_pictures=Count("pictures", filter=Q(pictures__removed=False)),
+                # Correlated subqueries on indexed foreign keys: no GROUP BY over every selected column.
+                live_pictures=Coalesce(
+                    Subquery(
+                        ReportPicture.objects.filter(item=OuterRef("pk"), removed=False)
+                        .order_by()
+                        .values("item")
+                        .annotate(n=Count("pk"))
+                        .values("n")[:1]
+                    ),
+                    0,
+                ),
                 is_highlight=Exists(Highlight.objects.filter(item=OuterRef("pk"))),
             )
             .order_by("report__day", "report__org__sort_order", "report__org__path", "position", "pk")
@@ -226,6 +246,10 @@ class ReportItemsExporter(XlsxExporter):
 
     def rows(self) -> Iterator[list]:
         week = self.week
+        # Labels resolved once: get_FOO_display() translates lazily on every call.
+        kinds = {value: str(label) for value, label in ItemKind.choices}
+        modes = {value: str(label) for value, label in ReportItem.Mode.choices}
+        statuses = {value: str(label) for value, label in ReportStatus.choices}
         for item in self.queryset().iterator(chunk_size=2000):
             report = item.report
             status = cell_status(week, report.org, report.day, report, self.now)
@@ -234,11 +258,11 @@ class ReportItemsExporter(XlsxExporter):
                 report.day.isoformat(),
                 local_text(report.first_submitted_at),
                 local_text(report.submitted_at),
-                Styled(str(ReportStatus(status).label), fill=STATUS_FILLS[status]),
+                Styled(statuses[status], fill=STATUS_FILLS[status]),
                 report.version,
                 item.title,
-                item.get_kind_display(),
-                item.get_mode_display(),
+                kinds.get(item.kind, item.kind),
+                modes.get(item.mode, item.mode),
                 item.place,
                 item.participants,
                 float(item.recycled_kg) if item.recycled_kg is not None else None,
@@ -257,3 +281,18 @@ class WeekReportsExporter(XlsxExporter):
     def sheets(self) -> Iterator[Sheet]:
         for part in self.parts:
             yield from part.sheets()
+
+
+class ChildWeeksItemsExporter(XlsxExporter):
+    """The national view: every item of every child week (a province), one sheet per child week."""
+
+    def __init__(self, week: Week, now: datetime.datetime | None = None):
+        self.week = week
+        self.now = now or timezone.now()
+        self.children = list(week.children.select_related("organizer").order_by("organizer__path"))
+        self.filename = f"{week.slug}-各地活动明细.xlsx"
+
+    def sheets(self) -> Iterator[Sheet]:
+        for child in self.children:
+            part = ReportItemsExporter(child, now=self.now)
+            yield Sheet(title=child.organizer.display_name, columns=part.columns, rows=part.rows())
