@@ -52,6 +52,9 @@ def test_a_city_files_from_a_phone_and_the_province_sees_it_on_time(
     page.fill("textarea[name=items-0-description]", "召开启动会，部署节能宣传周各项活动。")
     page.set_input_files("input[name=items-0-pictures]", str(photo))
     page.fill("input[name=items-0-captions]", "启动会现场")
+    page.click("button[data-add-item]")  # static/js/reporting.js adds a second item form
+    page.fill("input[name=items-1-title]", "节能公益短信推送")
+    page.select_option("select[name=items-1-kind]", "sms")
     page.fill("textarea[name=narrative]", "今日召开启动会，组织收看云启动仪式。")
     page.screenshot(path=artifacts_dir / "reporting-phone-form.png", full_page=True)
     page.click("button[data-submit]")
@@ -64,7 +67,11 @@ def test_a_city_files_from_a_phone_and_the_province_sees_it_on_time(
     page.screenshot(path=artifacts_dir / "reporting-phone-filed.png", full_page=True)
 
     report = DailyReport.objects.get(week=week, org__code="320100", day=today)
-    assert (report.version, report.item_count, report.picture_count, report.participants) == (1, 1, 1, 180)
+    assert (report.version, report.item_count, report.picture_count, report.participants) == (1, 2, 1, 180)
+    assert [(i.title, i.kind) for i in report.items.order_by("position")] == [
+        ("节约型机关创建启动会", "kickoff"),
+        ("节能公益短信推送", "sms"),
+    ]
     assert ReportPicture.objects.get().caption == "启动会现场"
 
     desk = desk_page
