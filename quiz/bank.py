@@ -10,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from quiz import services
 from quiz.models import LETTERS, TRUE_FALSE_OPTIONS, Question, Quiz
 
 OPTION_COLUMNS = [f"选项{letter}" for letter in LETTERS]
@@ -302,4 +303,5 @@ def import_bank(quiz: Quiz, upload) -> int:
         Question.objects.bulk_create(
             [Question(quiz=quiz, sort_order=start + i, **fields) for i, fields in enumerate(parsed)]
         )
+        services.bump_bank_version(quiz.pk)
     return len(parsed)

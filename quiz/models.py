@@ -21,6 +21,10 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def new_bank_version() -> int:
+    return secrets.randbelow(2**31 - 1) + 1
+
+
 def mask_phone(phone: str) -> str:
     """13812345678 → 138****5678."""
     if len(phone) >= 7:
@@ -70,6 +74,9 @@ class Quiz(models.Model):
     prize_count = models.PositiveIntegerField(_("奖品数量"), default=10)
     prize_note = models.CharField(_("奖励说明"), max_length=300, blank=True)
     # Participation counts for whole past hours are rolled up once; only the current hours are counted live.
+    # A new random value on every change to the bank, so processes know their cached copy of the keys is stale
+    # (random rather than +1, so a rolled-back change can never make two different banks share a version).
+    bank_version = models.PositiveIntegerField(_("题库版本"), default=new_bank_version, editable=False)
     rolled_until = models.DateTimeField(_("参与统计已汇总至"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -338,3 +345,13 @@ class ExportJob(models.Model):
     def filename(self) -> str:
         stamp = timezone.localtime(self.created_at, LOCAL_TZ).strftime("%Y%m%d-%H%M")
         return f"{self.quiz.slug}-{self.kind}-{stamp}.xlsx"
+
+
+def _bank_changed(sender, instance, **kwargs):
+    from quiz.services import bump_bank_version
+
+    bump_bank_version(instance.quiz_id)
+
+
+models.signals.post_save.connect(_bank_changed, sender=Question, dispatch_uid="quiz-bank-saved")
+models.signals.post_delete.connect(_bank_changed, sender=Question, dispatch_uid="quiz-bank-deleted")

@@ -151,10 +151,45 @@ def normalize_phone(phone: str) -> str:
     return cleaned
 
 
+_BANKS: dict[tuple[int, int], dict[int, tuple]] = {}
+
+
+def bank_rows(quiz: Quiz) -> dict[int, tuple[str, str, str, int, bool]]:
+    """{question id: (category, kind, answer, option count, active)}, cached per process by the bank's version.
+
+    Every change to the bank bumps Quiz.bank_version, and the version is read with the quiz on each request, so a
+    cached copy is never used after the bank changed. Keeps the key lookups of a busy quiz off the database.
+    """
+    key = (quiz.pk, quiz.bank_version)
+    rows = _BANKS.get(key)
+    if rows is None:
+        rows = {
+            pk: (category, kind, answer, len(options), active)
+            for pk, category, kind, answer, options, active in Question.objects.filter(quiz=quiz)
+            .order_by("sort_order", "pk")
+            .values_list("pk", "category", "kind", "answer", "options", "active")
+        }
+        if len(_BANKS) > 64:
+            _BANKS.clear()
+        _BANKS[key] = rows
+    return rows
+
+
+def bump_bank_version(quiz_id: int) -> None:
+    """Invalidate every process's cached copy of the quiz's bank."""
+    from quiz.models import new_bank_version
+
+    Quiz.objects.filter(pk=quiz_id).update(bank_version=new_bank_version())
+
+
 def draw_paper(quiz: Quiz, rng: random.Random | None = None) -> list[dict]:
     """Pick this attempt's questions (by category as configured) and option orders; never includes answers."""
     rng = rng or random.SystemRandom()
-    active = list(Question.objects.filter(quiz=quiz, active=True).values_list("pk", "category", "kind", "options"))
+    active = [
+        (pk, category, kind, count)
+        for pk, (category, kind, _answer, count, is_active) in bank_rows(quiz).items()
+        if is_active
+    ]
     by_category: dict[str, list] = defaultdict(list)
     for row in active:
         by_category[row[1]].append(row)
@@ -181,8 +216,8 @@ def draw_paper(quiz: Quiz, rng: random.Random | None = None) -> list[dict]:
         order = {row[0]: index for index, row in enumerate(active)}
         chosen.sort(key=lambda row: order[row[0]])
     paper = []
-    for pk, _category, kind, options in chosen:
-        indexes = list(range(len(options)))
+    for pk, _category, kind, option_count in chosen:
+        indexes = list(range(option_count))
         if quiz.shuffle_options and kind != Question.Kind.TRUE_FALSE:
             rng.shuffle(indexes)
         paper.append({"q": pk, "o": indexes})
@@ -211,10 +246,10 @@ def start_attempt(quiz: Quiz, *, name: str, phone: str, org: Org, now: datetime.
     phone = normalize_phone(phone)
     if not org.is_within(quiz.week.organizer):
         raise DomainError(_("所选单位不在本次竞答的范围内。"))
-    already = Attempt.objects.filter(quiz=quiz, phone=phone)
-    if already.filter(status=Attempt.Status.OPEN, deadline__gt=now - grace()).exists():
+    already = list(Attempt.objects.filter(quiz=quiz, phone=phone).values_list("status", "deadline"))
+    if any(status == Attempt.Status.OPEN and deadline > now - grace() for status, deadline in already):
         raise DomainError(_("该手机号有一份未提交的答卷，请在原设备上继续答题。"))
-    used = already.count()
+    used = len(already)
     if used >= quiz.attempts_per_person:
         raise DomainError(_("该手机号已参加过本次竞答（每人限答 %(n)d 次）。") % {"n": quiz.attempts_per_person})
     paper = draw_paper(quiz)
@@ -272,9 +307,9 @@ def paper_questions(attempt: Attempt) -> list[dict]:
 
 
 def paper_keys(attempt: Attempt) -> dict[int, tuple[str, str]]:
-    """{question id: (kind, answer)} for the attempt's paper, in one query. Server-side only."""
-    rows = Question.objects.filter(pk__in=[item["q"] for item in attempt.paper]).values_list("pk", "kind", "answer")
-    return {pk: (kind, answer) for pk, kind, answer in rows}
+    """{question id: (kind, answer)} for the attempt's paper. Server-side only."""
+    bank = bank_rows(attempt.quiz)
+    return {item["q"]: bank[item["q"]][1:3] for item in attempt.paper if item["q"] in bank}
 
 
 def clean_answers(attempt: Attempt, data, keys: dict[int, tuple[str, str]] | None = None) -> dict[str, str]:
@@ -350,14 +385,14 @@ def grade(
     return correct, correct * attempt.quiz.points_per_question, rows
 
 
-@transaction.atomic
 def submit_attempt(token: str, data=None, now: datetime.datetime | None = None, *, auto: bool = False) -> Attempt:
     """Grade and close an attempt. Answers posted after the limit (plus grace) do not count; saved ones do.
 
     Submitting twice is harmless: the conditional update claims the attempt once, and the first grade stands.
+    An autosave racing the submit cannot change the grade: saves only touch open attempts and the claim is atomic.
     """
     now = now or timezone.now()
-    attempt = Attempt.objects.select_for_update().select_related("quiz").get(token=token)
+    attempt = Attempt.objects.select_related("quiz").get(token=token)
     if data is not None:
         check_token(attempt, data)
     if attempt.is_submitted:
@@ -383,11 +418,13 @@ def submit_attempt(token: str, data=None, now: datetime.datetime | None = None, 
         "correct_count": correct,
         "duration_ms": max(0, int((finished - attempt.started_at).total_seconds() * 1000)),
     }
-    claimed = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.OPEN).update(**fields)
+    with transaction.atomic():
+        claimed = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.OPEN).update(**fields)
+        if claimed == 1:
+            AttemptAnswer.objects.bulk_create(rows)
     if claimed != 1:  # graded by someone else in between: theirs stands
         attempt.refresh_from_db()
         return attempt
-    AttemptAnswer.objects.bulk_create(rows)
     for name, value in fields.items():
         setattr(attempt, name, value)
     return attempt
@@ -717,6 +754,7 @@ def load_sample_bank(quiz: Quiz) -> int:
         for i, item in enumerate(q for q in sample_bank() if q["text"] not in have)
     ]
     Question.objects.bulk_create(rows)
+    bump_bank_version(quiz.pk)
     return len(rows)
 
 

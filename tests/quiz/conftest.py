@@ -67,3 +67,10 @@ def finish(quiz, demo, phone, *, org="320100", name="张三", started=DURING, se
     right_ids = {item["q"] for item in attempt.paper[:count]}
     data = answers(attempt, lambda q: q.answer if q.pk in right_ids else wrong(q))
     return services.submit_attempt(attempt.token, data, now=started + datetime.timedelta(seconds=seconds))
+
+
+def only_active(quiz, **lookups):
+    """Keep only the questions matching lookups active (a bulk update, so the bank version is bumped by hand)."""
+    Question.objects.filter(quiz=quiz).exclude(**lookups).update(active=False)
+    services.bump_bank_version(quiz.pk)
+    quiz.refresh_from_db()

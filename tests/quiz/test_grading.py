@@ -6,12 +6,12 @@ from django.http import QueryDict
 from eventweek.services import DomainError
 from quiz import services
 from quiz.models import Question
-from tests.quiz.conftest import answers, at, start
+from tests.quiz.conftest import answers, at, only_active, start
 
 
 @pytest.fixture
 def attempt(demo, jiangsu_quiz):
-    Question.objects.filter(quiz=jiangsu_quiz).exclude(kind="multiple").update(active=False)
+    only_active(jiangsu_quiz, kind="multiple")
     return start(jiangsu_quiz, demo, now=at(4, 10))
 
 
@@ -71,7 +71,7 @@ def test_a_tampered_token_field_is_refused(attempt):
 
 
 def test_two_choices_on_a_single_choice_question_are_refused(demo, national_quiz):
-    Question.objects.filter(quiz=national_quiz).exclude(kind="single").update(active=False)
+    only_active(national_quiz, kind="single")
     attempt = start(national_quiz, demo, now=at(4, 10))
     qid = attempt.paper[2]["q"]
     with pytest.raises(DomainError) as error:

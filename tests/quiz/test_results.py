@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from eventweek.models import LOCAL_TZ
 from quiz import services
-from quiz.models import ParticipationHour, Question
-from tests.quiz.conftest import answers, at, finish, start
+from quiz.models import ParticipationHour
+from tests.quiz.conftest import answers, at, finish, only_active, start
 
 
 def test_leaderboard_orders_by_score_then_time_then_earlier_finish(demo, jiangsu_quiz):
@@ -71,7 +71,7 @@ def test_participation_by_day_and_hour_rolls_up_past_hours_once(demo, jiangsu_qu
 
 
 def test_question_statistics_count_correct_rate_and_picks(demo, jiangsu_quiz):
-    Question.objects.filter(quiz=jiangsu_quiz).exclude(category="活动周").update(active=False)
+    only_active(jiangsu_quiz, category="活动周")
     jiangsu_quiz.question_count = 16
     jiangsu_quiz.save()
     a = start(jiangsu_quiz, demo, phone="13900000001")
