@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.http import Http404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -130,6 +131,21 @@ def get_item_for_reviewer(user: User, week: Week, pk: int) -> ReportItem:
     if item is None or not can_review(user, week) or not user.can_see_org(item.report.org):
         raise Http404(_("没有找到该活动条目。"))
     return item
+
+
+def weeks_to_report(user: User) -> list[Week]:
+    """Weeks in which the user's own org files daily reports, newest first (for the workbench's links)."""
+    if not user.org_id:
+        return []
+    return list(Week.objects.filter(report_orgs=user.org_id).order_by("-start_date", "slug"))
+
+
+def weeks_to_review(user: User) -> list[Week]:
+    """Weeks with daily reporting whose dashboard the user may open, newest first (for the workbench's links)."""
+    weeks = Week.objects.filter(report_orgs__isnull=False).distinct().select_related("organizer")
+    if not user.is_superuser:
+        weeks = weeks.filter(organizer__path__startswith=user.org.path) if user.org_id else weeks.none()
+    return list(weeks.order_by("-start_date", "slug"))
 
 
 def can_edit(user: User, org: Org) -> bool:
@@ -820,7 +836,7 @@ def send_report_reminder(notice_id: int) -> bool:
         "org": notice.org,
         "day": notice.day,
         "cutoff": week.cutoff_for(notice.day),
-        "url": settings.SITE_URL + f"/reporting/{week.slug}/my/",
+        "url": settings.SITE_URL + reverse("reporting:my_reports", args=[week.slug]),
     }
     subject = _("【报送提醒】请于今天 %(cutoff)s 前报送 %(day)s 的活动情况") % {
         "cutoff": week.daily_cutoff.strftime("%H:%M"),

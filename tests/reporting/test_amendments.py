@@ -148,3 +148,28 @@ def test_an_org_that_does_not_report_daily_is_refused(demo, travel):
             expected_version=0,
             items=[item()],
         )
+
+
+def test_an_older_version_stays_viewable_as_it_was(demo, submit, travel, client_for):
+    from django.urls import reverse
+
+    travel(at(DAY1, 15, 0))
+    report = submit(items=[item("原来的标题", pictures=[(image_bytes(), "原图说明")])], narrative="第一版综述")
+    travel(at(DAY1, 16, 30))
+    old = report.items.get()
+    submit(items=[services.ItemInput(id=old.pk, title="新的标题", kind="kickoff")], narrative="第二版综述")
+    client = client_for(demo.user("jiangsu_reviewer"))
+    v1 = client.get(
+        reverse("reporting:report_version", args=["2020-jiangsu", "320100", "2020-06-29", 1])
+    ).content.decode()
+    assert "第一版综述" in v1 and "原来的标题" in v1 and "原图说明" in v1 and "新的标题" not in v1
+    assert '<span class="st st-on_time">按时报送</span> 2020-06-29 15:00:00' in v1
+    v2 = client.get(
+        reverse("reporting:report_version", args=["2020-jiangsu", "320100", "2020-06-29", 2])
+    ).content.decode()
+    assert "第二版综述" in v2 and "新的标题" in v2
+    assert '<span class="st st-late">迟报</span> 2020-06-29 16:30:00' in v2
+    detail = client.get(
+        reverse("reporting:report_detail", args=["2020-jiangsu", "320100", "2020-06-29"])
+    ).content.decode()
+    assert detail.count('href="/reporting/2020-jiangsu/r/320100/2020-06-29/v/') == 2

@@ -85,3 +85,13 @@ def test_versions_follow_the_report(demo, filed, client_for):
     assert _get(client_for, demo, "jiangsu_reviewer", url).status_code == 200
     assert _get(client_for, demo, "wuxi_reporter", url).status_code == 404
     assert _get(client_for, demo, "jiangxi_admin", url).status_code == 404
+
+
+def test_the_workbench_links_follow_the_org(demo):
+    from reporting import services
+
+    assert [w.slug for w in services.weeks_to_report(demo.user("nanjing_reporter"))] == ["2020-jiangsu"]
+    assert [w.slug for w in services.weeks_to_report(demo.user("jiangsu_admin"))] == ["2020-national"]
+    assert [w.slug for w in services.weeks_to_review(demo.user("jiangsu_reviewer"))] == ["2020-jiangsu"]
+    assert [w.slug for w in services.weeks_to_review(demo.user("national_admin"))] == ["2020-jiangsu", "2020-national"]
+    assert services.weeks_to_review(demo.user("jiangxi_admin")) == []
