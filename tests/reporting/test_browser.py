@@ -1,13 +1,15 @@
 """A city reporter on a phone files a report with a picture; the provincial dashboard then shows that city on time."""
 
 import datetime
+import io
 
 import pytest
 import time_machine
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from eventweek.models import LOCAL_TZ, Week
-from reporting.models import DailyReport, ReportPicture
+from reporting.models import DailyReport, ForwardedPackage, ReportPicture
 from tests.conftest import login_in_browser
 
 from .conftest import image_bytes
@@ -87,6 +89,32 @@ def test_a_city_files_from_a_phone_and_the_province_sees_it_on_time(
     cell.locator("a").click()
     desk.wait_for_load_state("networkidle")
     assert desk.locator("h3").first.inner_text() == "节约型机关创建启动会"
+    desk.screenshot(path=artifacts_dir / "reporting-desk-report.png", full_page=True)
+
+    # The reviewer marks the first item as a highlight, forwards the day and exports the grid.
+    desk.locator(".rp-item").first.get_by_text("标记为亮点").click()
+    desk.fill("textarea[name=comment]", "启动早、参与面广")
+    desk.screenshot(path=artifacts_dir / "reporting-desk-highlight-form.png", full_page=True)
+    desk.click("button[value=save]")
+    desk.wait_for_load_state("networkidle")
+    assert desk.locator(".msg").first.inner_text() == "已标记为亮点。"
+    desk.goto(f"{live_server.url}/reporting/{week.slug}/highlights/?day={today.isoformat()}")
+    desk.get_by_role("button", name="上报 1 条亮点至国管局节能司").click()
+    desk.wait_for_load_state("networkidle")
+    assert desk.locator("h1").inner_text().endswith("亮点 · 第 1 批")
+    desk.screenshot(path=artifacts_dir / "reporting-desk-package.png", full_page=True)
+    package = ForwardedPackage.objects.get()
+    assert [(e["title"], e["comment"], len(e["pictures"])) for e in package.payload] == [
+        ("节约型机关创建启动会", "启动早、参与面广", 1)
+    ]
+
+    desk.goto(f"{live_server.url}/reporting/{week.slug}/dashboard/")
+    with desk.expect_download() as download:
+        desk.click("text=导出报送情况")
+    assert download.value.suggested_filename == f"{week.slug}-报送情况.xlsx"
+    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes()))["报送情况"]
+    assert sheet["A2"].value == "南京"
+    assert sheet.cell(row=2, column=3).value.startswith("按时报送 10:0")
 
 
 def test_the_demo_dashboard_is_readable_on_a_phone(demo, live_server, phone_page, artifacts_dir):
