@@ -105,3 +105,11 @@ def test_the_export_command_refuses_an_unknown_week(db, tmp_path):
 def test_the_grid_exporter_is_reusable_without_a_request(demo, filed):
     ws = load_workbook(io.BytesIO(StatusGridExporter(demo.jiangsu, orgs=[demo.org("320200")]).to_bytes())).active
     assert [c.value for c in next(ws.iter_rows(min_row=2, max_row=2))][:2] == ["无锡", "迟报 16:45"]
+
+
+def test_the_national_items_export_has_one_sheet_per_province(demo, filed):
+    from reporting.exporters import ChildWeeksItemsExporter
+
+    workbook = load_workbook(io.BytesIO(ChildWeeksItemsExporter(demo.national).to_bytes()))
+    assert workbook.sheetnames == ["江苏"]
+    assert [row[6].value for row in workbook["江苏"].iter_rows(min_row=2)] == ["启动会", "旧物回收", "讲座"]

@@ -91,3 +91,15 @@ def test_the_schedules_exist_once_after_migrate_and_after_a_second_run(db):
         ("reporting:daily-reminders", "reporting.tasks.send_report_reminders_task", Schedule.MINUTES, 1),
         ("reporting:missing-sweep", "reporting.tasks.sweep_missing_task", Schedule.MINUTES, 1),
     ]
+
+
+def test_a_reminder_claimed_before_the_org_filed_is_not_sent(demo, submit, travel):
+    travel(at(DAY1, 15, 0))
+    ids = services.create_due_reminders()
+    nanjing = ReportNotice.objects.get(org__code="320100")
+    submit("320100")
+    assert services.send_report_reminder(nanjing.pk) is False
+    nanjing.refresh_from_db()
+    assert nanjing.status == ReportNotice.Status.RECORDED
+    assert mail.outbox == []
+    assert len(ids) == 13
