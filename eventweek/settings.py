@@ -103,6 +103,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
+# Report pictures are private: stored outside MEDIA_ROOT and served only after a permission check.
+REPORT_PRIVATE_ROOT = Path(env_str("REPORT_PRIVATE_ROOT", str(MEDIA_ROOT.parent / "private-media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

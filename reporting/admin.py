@@ -69,3 +69,5 @@ class ForwardedPackageAdmin(admin.ModelAdmin):
     list_display = ("org", "day", "number", "forwarded_at", "forwarded_by_name", "recipient")
     list_select_related = ("org", "recipient")
     readonly_fields = ("payload",)
+
+import reporting.summary.admin  # noqa: E402,F401  (the summaries register their own admin)

@@ -23,6 +23,8 @@ def _sync_tasks(settings):
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
+    """Uploads of each test go to its own folder. MEDIA_ROOT last: its change resets the storages' cached paths."""
+    settings.REPORT_PRIVATE_ROOT = tmp_path / "private-media"
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
