@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import BigIntegerField, Func
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -16,6 +17,20 @@ from quiz import services
 from quiz.models import Attempt, ExportJob, Quiz
 
 PROGRESS_EVERY = 5000
+
+
+class EpochMs(Func):
+    """Milliseconds since 1970-01-01 UTC of a datetime column, computed by the database."""
+
+    output_field = BigIntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000)::bigint"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        template = "CAST(ROUND((julianday(%(expressions)s) - 2440587.5) * 86400000) AS INTEGER)"
+        return self.as_sql(compiler, connection, template=template, **extra)
 
 
 class Exporter:
@@ -59,21 +74,19 @@ class AttemptsExporter(Exporter):
     def rows(self) -> Iterator[tuple]:
         services.finalize_expired(self.quiz.pk)
         names = dict(Org.objects.values_list("pk", "name"))
-        fields = (
-            "name",
-            "phone",
-            "org_id",
-            "score",
-            "max_score",
-            "correct_count",
-            "duration_ms",
-            "started_at",
-            "submitted_at",
-            "auto_submitted",
-        )
-        queryset = self._queryset().order_by("-score", "duration_ms", "submitted_at", "id").values_list(*fields)
-        # openpyxl cannot write aware datetimes; Asia/Shanghai has had no DST since 1991, so a fixed shift is exact.
-        shift = datetime.timedelta(hours=8)
+        queryset = (
+            self._queryset()
+            .order_by("-score", "duration_ms", "submitted_at", "id")
+            .annotate(started_ms=EpochMs("started_at"), submitted_ms=EpochMs("submitted_at"))
+            .values_list(
+                "name", "phone", "org_id", "score", "max_score", "correct_count", "duration_ms", "started_ms",
+                "submitted_ms", "auto_submitted",
+            )
+        )  # fmt: skip
+        # openpyxl cannot write aware datetimes: write Beijing wall-clock time (no DST since 1991, a fixed +8h).
+        # Times come as epoch milliseconds: building datetimes from integers is several times faster than parsing.
+        base = datetime.datetime(1970, 1, 1) + datetime.timedelta(hours=8)
+        ms = datetime.timedelta(milliseconds=1)
         rank = 0
         for name, phone, org_id, score, max_score, correct, duration_ms, started, submitted, auto in queryset.iterator(
             chunk_size=5000
@@ -88,8 +101,8 @@ class AttemptsExporter(Exporter):
                 max_score,
                 correct,
                 round(duration_ms / 1000, 1) if duration_ms is not None else None,
-                (started + shift).replace(tzinfo=None) if started else None,
-                (submitted + shift).replace(tzinfo=None) if submitted else None,
+                base + started * ms if started is not None else None,
+                base + submitted * ms if submitted is not None else None,
                 "是" if auto else "否",
             )
 

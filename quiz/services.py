@@ -784,3 +784,10 @@ def create_quiz_for_week(week: Week, user=None) -> Quiz:
 def require_quiz_admin(user) -> None:
     if not user.is_org_admin:
         raise DomainError(_("只有管理员可以修改竞答设置、导入题目和抽奖。"))
+
+
+def public_quizzes_for_week(week: Week) -> list[Quiz]:
+    """Quizzes a week's public page can link to: its own and its parent weeks', tied activity prefetched."""
+    return list(
+        Quiz.objects.filter(week_id__in=[w.pk for w in week.ancestry()]).select_related("activity").order_by("pk")
+    )

@@ -104,3 +104,16 @@ def test_a_category_without_enough_questions_is_refused(demo, national_quiz):
     with pytest.raises(DomainError) as error:
         start(national_quiz, demo, now=at(4, 10))
     assert str(error.value) == "题库中“节水”类的启用题目不足：需要 40 道，现有 12 道。"
+
+
+def test_a_corrected_answer_key_is_used_at_once(demo, jiangsu_quiz):
+    only_active(jiangsu_quiz, kind="single")
+    attempt = start(jiangsu_quiz, demo, phone="13900000009", now=at(4, 10))
+    question = Question.objects.get(pk=attempt.paper[0]["q"])
+    services.grade(attempt, {})  # warms this process's cached copy of the keys
+    old = question.answer
+    question.answer = next(letter for letter in question.letters if letter != old)
+    question.save()  # an organizer fixes the key mid-quiz
+    attempt.refresh_from_db()
+    assert services.grade(attempt, {str(question.pk): question.answer})[0] == 1
+    assert services.grade(attempt, {str(question.pk): old})[0] == 0
