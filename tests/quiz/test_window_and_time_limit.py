@@ -119,3 +119,34 @@ def test_close_task_is_scheduled_for_the_window_end(national_quiz, django_captur
     schedule = Schedule.objects.get(name=f"quiz:close:{national_quiz.pk}")
     assert schedule.func == "quiz.tasks.close_quiz_task"
     assert schedule.next_run == CLOSES + datetime.timedelta(seconds=11)
+
+
+def test_a_late_submit_through_the_page_says_the_answers_did_not_count(client, national_quiz, demo, settings):
+    settings.QUIZ_GRACE_SECONDS = 10
+    attempt = start(national_quiz, demo, now=at(4, 10))
+    with time_machine.travel(at(4, 10, 10, 11), tick=False):
+        response = client.post(reverse("quiz:submit", args=[attempt.token]), answers(attempt), follow=True)
+    page = response.content.decode()
+    assert "已超过答题时限，最后一次提交的答案未计入，按时限内已保存的答案评分。" in page
+    assert '<strong id="score">0</strong>' in page
+
+
+def test_the_close_task_and_the_sweep_submit_what_is_left_open(national_quiz, demo):
+    from quiz import tasks
+
+    first = start(national_quiz, demo, phone="13900000001", now=at(5, 16, 55))
+    second = start(national_quiz, demo, phone="13900000002", now=at(5, 16, 56))
+    with time_machine.travel(at(5, 17, 0, 12), tick=False):
+        assert tasks.close_quiz_task(national_quiz.pk) == 2
+        assert tasks.finalize_expired_task() == 0
+    statuses = set(Attempt.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", "auto_submitted"))
+    assert statuses == {("submitted", True)}
+
+
+def test_the_periodic_sweep_is_scheduled_at_migrate(db):
+    from django_q.models import Schedule
+
+    services.ensure_schedules()
+    services.ensure_schedules()
+    sweep = Schedule.objects.get(name="quiz:finalize-expired")
+    assert (sweep.func, sweep.schedule_type, sweep.minutes) == ("quiz.tasks.finalize_expired_task", "I", 5)
