@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -83,6 +83,8 @@ class ActivityAdmin(admin.ModelAdmin):
     autocomplete_fields = ("organizer",)
     date_hierarchy = "start"
     readonly_fields = ("uid", "sequence", "created_at", "updated_at")
+    # A link typed without a scheme is taken as https (Django 6's default, set now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         # Through the service, so a change to a published activity is logged and raises SEQUENCE here too.
