@@ -22,6 +22,7 @@ ANSWER_PREFIX = "q_"
 # Hours are rolled up only once they are this far in the past: no transaction stays open that long.
 ROLLUP_SLACK = datetime.timedelta(minutes=5)
 FINALIZE_SCHEDULE = "quiz:finalize-expired"
+ROLLUP_SCHEDULE = "quiz:participation-rollup"
 
 
 def grace() -> datetime.timedelta:
@@ -124,18 +125,18 @@ def schedule_close(quiz_id: int, run_at: datetime.datetime) -> None:
 
 
 def ensure_schedules() -> None:
-    """The periodic sweep that submits attempts whose time ran out (idempotent: safe at every migrate)."""
+    """Periodic sweeps (idempotent: safe at every migrate): submit attempts whose time ran out, and roll up the
+    participation of past hours so no page view pays for it."""
     from django_q.models import Schedule
 
-    Schedule.objects.update_or_create(
-        name=FINALIZE_SCHEDULE,
-        defaults={
-            "func": "quiz.tasks.finalize_expired_task",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 5,
-            "repeats": -1,
-        },
-    )
+    for name, func in (
+        (FINALIZE_SCHEDULE, "quiz.tasks.finalize_expired_task"),
+        (ROLLUP_SCHEDULE, "quiz.tasks.refresh_participation_task"),
+    ):
+        Schedule.objects.update_or_create(
+            name=name,
+            defaults={"func": func, "schedule_type": Schedule.MINUTES, "minutes": 5, "repeats": -1},
+        )
 
 
 # -- starting an attempt -----------------------------------------------------------------------------------------
@@ -433,7 +434,7 @@ def submit_attempt(token: str, data=None, now: datetime.datetime | None = None, 
 def finalize_expired(quiz_id: int | None = None, now: datetime.datetime | None = None) -> int:
     """Submit, with their saved answers, attempts whose time limit (or the window) ran out; return how many."""
     now = now or timezone.now()
-    due = Attempt.objects.filter(status=Attempt.Status.OPEN, deadline__lt=now - grace())
+    due = Attempt.objects.filter(status=Attempt.Status.OPEN, deadline__lt=now - grace()).order_by()
     if quiz_id is not None:
         due = due.filter(quiz_id=quiz_id)
     done = 0
@@ -547,6 +548,18 @@ def refresh_participation(quiz: Quiz, now: datetime.datetime | None = None) -> i
         ParticipationHour.objects.bulk_create(rows, batch_size=1000)
     quiz.rolled_until = cutoff
     return len(rows)
+
+
+def refresh_all_participation(now: datetime.datetime | None = None) -> int:
+    """Roll up every quiz whose window has started and whose past hours are not all rolled up yet."""
+    now = now or timezone.now()
+    written = 0
+    for quiz in Quiz.objects.select_related("activity"):
+        start, end = quiz.window_start, quiz.window_end
+        if start is None or start > now or (quiz.rolled_until and end and quiz.rolled_until > end):
+            continue
+        written += refresh_participation(quiz, now)
+    return written
 
 
 def participation_hours(

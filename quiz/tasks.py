@@ -13,3 +13,7 @@ def close_quiz_task(quiz_id: int) -> int:
 
 def finalize_expired_task() -> int:
     return services.finalize_expired()
+
+
+def refresh_participation_task() -> int:
+    return services.refresh_all_participation()

@@ -135,6 +135,8 @@ def submit(request, token):
 
 
 def result(request, token):
+    """The score (and the review, as configured). No rank here: every participant opens this page at peak time,
+    and counting everyone ahead is a scan; the organizer's leaderboard shows the order."""
     attempt = services.finalize_if_expired(_attempt(token))
     if not attempt.is_submitted:
         return redirect("quiz:paper", attempt.token)
@@ -146,7 +148,6 @@ def result(request, token):
         {
             "quiz": quiz,
             "attempt": attempt,
-            "rank": services.rank_of(attempt),
             "show_review": show,
             "items": services.review(attempt) if show else [],
             "eligible": attempt.score >= quiz.prize_threshold,

@@ -120,3 +120,17 @@ def test_leaderboard_and_participation_pages_keep_a_constant_query_count(
         with django_assert_num_queries(8):
             response = client.get(reverse("quiz:manage_participation", args=[jiangsu_quiz.pk]))
         assert response.context["data"]["total"] == 9
+
+
+def test_the_rollup_task_rolls_up_past_hours_of_started_quizzes(demo, jiangsu_quiz, national_quiz):
+    from quiz import tasks
+
+    finish(jiangsu_quiz, demo, "13900000001", started=at(4, 9, 10))
+    finish(national_quiz, demo, "13900000002", started=at(4, 10, 10))
+    with time_machine.travel(at(4, 12), tick=False):
+        assert tasks.refresh_participation_task() == 2
+        assert tasks.refresh_participation_task() == 0
+    assert sorted(ParticipationHour.objects.values_list("quiz__slug", "count")) == [
+        ("2020-jiangsu-quiz", 1),
+        ("2020-national-quiz", 1),
+    ]

@@ -150,3 +150,5 @@ def test_the_periodic_sweep_is_scheduled_at_migrate(db):
     services.ensure_schedules()
     sweep = Schedule.objects.get(name="quiz:finalize-expired")
     assert (sweep.func, sweep.schedule_type, sweep.minutes) == ("quiz.tasks.finalize_expired_task", "I", 5)
+    rollup = Schedule.objects.get(name="quiz:participation-rollup")
+    assert rollup.func == "quiz.tasks.refresh_participation_task"
