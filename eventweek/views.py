@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from eventweek import services
 from eventweek.models import Week
+from reporting.services import weeks_to_report, weeks_to_review
 
 
 def home(request):
@@ -14,5 +15,11 @@ def home(request):
 
 @login_required
 def dashboard(request):
-    weeks = services.weeks_for_user(request.user).order_by("-start_date", "slug")
-    return render(request, "eventweek/dashboard.html", {"weeks": weeks})
+    """The workbench: what the user's org files, reviews and organizes, one click each."""
+    user = request.user
+    context = {
+        "weeks": services.weeks_for_user(user).order_by("-start_date", "slug"),
+        "report_weeks": weeks_to_report(user),
+        "review_weeks": weeks_to_review(user),
+    }
+    return render(request, "eventweek/dashboard.html", context)

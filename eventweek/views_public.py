@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from eventweek import qr, services
 from eventweek.ical import ProgrammeCalendar
 from eventweek.models import Activity, SpecialDay, Week
+from quiz.services import public_quizzes_for_week
 
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 QR_MAX_AGE = 60 * 60
@@ -139,6 +140,7 @@ def week_detail(request, slug):
             "days": programme_days(week, daily, special_days),
             "links": subscribe_links(week),
             "ancestors": week.ancestry()[1:],
+            "quizzes": public_quizzes_for_week(week),
         }
     return render(request, "eventweek/public/week.html", context)
 

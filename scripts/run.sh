@@ -29,6 +29,7 @@ cat <<MSG
     全国活动周  http://127.0.0.1:${PORT}/weeks/2020-national/
     江苏活动周  http://127.0.0.1:${PORT}/weeks/2020-jiangsu/
     日历订阅    http://127.0.0.1:${PORT}/weeks/2020-jiangsu/calendar.ics
+    云竞答      http://127.0.0.1:${PORT}/quiz/2020-national-quiz/
     工作台      http://127.0.0.1:${PORT}/dashboard/
     管理后台    http://127.0.0.1:${PORT}/admin/
 

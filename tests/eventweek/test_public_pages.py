@@ -114,7 +114,7 @@ def test_cancelled_activity_is_struck_through_and_marked_cancelled(demo, client)
     assert html.count('<span class="badge red">已取消</span>') == 1
 
 
-@pytest.mark.parametrize("slug, queries", [("2020-national", 3), ("2020-jiangsu", 3)])
+@pytest.mark.parametrize("slug, queries", [("2020-national", 4), ("2020-jiangsu", 4)])
 def test_programme_page_takes_constant_queries(demo, client, django_assert_num_queries, slug, queries):
     with django_assert_num_queries(queries):
         response = client.get(f"/weeks/{slug}/")
@@ -132,7 +132,7 @@ def test_programme_page_query_count_does_not_grow_with_activities(demo, client, 
             organizer=demo.org("320100"),
         )
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get("/weeks/2020-jiangsu/")
 
     assert len(day(response, datetime.date(2020, 7, 3)).entries) == 9
@@ -250,3 +250,14 @@ def test_activity_of_an_unrelated_week_is_not_found(demo, client, suffix):
     # A parent week does not show its children's activities either.
     assert client.get(f"/weeks/2020-national/activities/{jiangsu_own.pk}/{suffix}").status_code == 404
     assert client.get(f"/weeks/2020-jiangxi/activities/{theirs.pk}/{suffix}").status_code == 200
+
+
+def test_programme_page_links_the_quiz_of_the_week_and_of_its_parent(demo, client):
+    from quiz.services import create_quiz_for_week
+
+    quiz = create_quiz_for_week(demo.national)
+
+    html = client.get("/weeks/2020-jiangsu/").content.decode()
+
+    assert f'href="/quiz/{quiz.slug}/"' in html
+    assert "7月4日 09:00 至 7月5日 17:00" in html
