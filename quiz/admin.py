@@ -21,7 +21,7 @@ class AttemptAdmin(admin.ModelAdmin):
     list_display = ["name", "masked_phone", "org", "quiz", "status", "score", "duration_ms", "started_at"]
     list_filter = ["status"]
     list_select_related = ["org", "quiz"]
-    exclude = ["paper", "answers"]
+    exclude = ["paper", "answers", "correct_questions"]
     readonly_fields = ["token"]
 
 

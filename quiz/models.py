@@ -191,7 +191,11 @@ class Attempt(models.Model):
     number = models.PositiveIntegerField(_("第几次作答"), default=1)
     # [{"q": question id, "o": [original option indexes in display order]}], drawn by the server at start.
     paper = models.JSONField(_("试卷"), default=list)
+    # {"<question id>": "AC"}: the saved answers while open; once submitted, the graded answer to every question on
+    # the paper ("" when unanswered), so per-question statistics group this column instead of a row per answer.
     answers = models.JSONField(_("已保存答案"), default=dict, blank=True)
+    # Ids of the questions answered correctly, fixed at grading time (a later key change does not regrade).
+    correct_questions = models.JSONField(_("答对的题目"), default=list, blank=True)
     started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
     deadline = models.DateTimeField(_("答题截止"))
     saved_at = models.DateTimeField(_("最后保存"), null=True, blank=True)
@@ -239,24 +243,6 @@ class Attempt(models.Model):
 
     def get_absolute_url(self):
         return reverse("quiz:paper", args=[self.token])
-
-
-class AttemptAnswer(models.Model):
-    """A graded answer; per-question statistics group these."""
-
-    attempt = models.ForeignKey(Attempt, verbose_name=_("答卷"), on_delete=models.CASCADE, related_name="graded")
-    question = models.ForeignKey(Question, verbose_name=_("题目"), on_delete=models.CASCADE, related_name="graded")
-    chosen = models.CharField(_("所选"), max_length=6, blank=True)
-    correct = models.BooleanField(_("正确"))
-
-    class Meta:
-        verbose_name = _("作答")
-        verbose_name_plural = _("作答")
-        constraints = [models.UniqueConstraint(fields=["attempt", "question"], name="quiz_answer_once")]
-        indexes = [models.Index(fields=["question", "chosen"], name="quiz_answer_stats")]
-
-    def __str__(self):
-        return f"{self.attempt_id}:{self.question_id}={self.chosen}"
 
 
 class ParticipationHour(models.Model):

@@ -7,15 +7,15 @@ import secrets
 from collections import defaultdict
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eventweek.models import LOCAL_TZ, Activity, Org, Week
 from eventweek.services import DomainError, weeks_for_user
-from quiz.models import LETTERS, Attempt, AttemptAnswer, ParticipationHour, PrizeDraw, Question, Quiz
+from quiz.models import LETTERS, Attempt, ParticipationHour, PrizeDraw, Question, Quiz
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 ANSWER_PREFIX = "q_"
@@ -161,12 +161,16 @@ def bank_rows(quiz: Quiz) -> dict[int, tuple[str, str, str, int, bool]]:
     Every change to the bank bumps Quiz.bank_version, and the version is read with the quiz on each request, so a
     cached copy is never used after the bank changed. Keeps the key lookups of a busy quiz off the database.
     """
-    key = (quiz.pk, quiz.bank_version)
+    return _bank(quiz.pk, quiz.bank_version)
+
+
+def _bank(quiz_id: int, version: int) -> dict[int, tuple[str, str, str, int, bool]]:
+    key = (quiz_id, version)
     rows = _BANKS.get(key)
     if rows is None:
         rows = {
             pk: (category, kind, answer, len(options), active)
-            for pk, category, kind, answer, options, active in Question.objects.filter(quiz=quiz)
+            for pk, category, kind, answer, options, active in Question.objects.filter(quiz_id=quiz_id)
             .order_by("sort_order", "pk")
             .values_list("pk", "category", "kind", "answer", "options", "active")
         }
@@ -307,9 +311,9 @@ def paper_questions(attempt: Attempt) -> list[dict]:
     return items
 
 
-def paper_keys(attempt: Attempt) -> dict[int, tuple[str, str]]:
+def paper_keys(attempt: Attempt, bank: dict | None = None) -> dict[int, tuple[str, str]]:
     """{question id: (kind, answer)} for the attempt's paper. Server-side only."""
-    bank = bank_rows(attempt.quiz)
+    bank = bank_rows(attempt.quiz) if bank is None else bank
     return {item["q"]: bank[item["q"]][1:3] for item in attempt.paper if item["q"] in bank}
 
 
@@ -370,65 +374,84 @@ def save_answers(token: str, data, now: datetime.datetime | None = None) -> Atte
 
 
 def grade(
-    attempt: Attempt, answers: dict[str, str], keys: dict[int, tuple[str, str]] | None = None
-) -> tuple[int, int, list[AttemptAnswer]]:
-    """Score a paper: a question counts only when the chosen set equals the answer set (multiple choice all or nothing)."""
-    keys = {pk: answer for pk, (_kind, answer) in (paper_keys(attempt) if keys is None else keys).items()}
-    rows, correct = [], 0
+    attempt: Attempt,
+    answers: dict[str, str],
+    keys: dict[int, tuple[str, str]] | None = None,
+    points: int | None = None,
+) -> tuple[int, int, dict[str, str], list[int]]:
+    """Score a paper in pure Python: a question counts only when the chosen set equals the answer set (multiple
+    choice all or nothing). Returns (correct count, score, the graded answer to every question on the paper with ""
+    when unanswered, the ids of the questions answered correctly in paper order)."""
+    keys = paper_keys(attempt) if keys is None else keys
+    points = attempt.quiz.points_per_question if points is None else points
+    graded: dict[str, str] = {}
+    right: list[int] = []
     for item in attempt.paper:
         qid = item["q"]
-        if qid not in keys:
+        key = keys.get(qid)
+        if key is None:
             continue
         chosen = "".join(sorted(set(answers.get(str(qid), ""))))
-        ok = chosen != "" and set(chosen) == set(keys[qid])
-        correct += ok
-        rows.append(AttemptAnswer(attempt=attempt, question_id=qid, chosen=chosen, correct=ok))
-    return correct, correct * attempt.quiz.points_per_question, rows
+        graded[str(qid)] = chosen
+        if chosen and chosen == "".join(sorted(key[1])):
+            right.append(qid)
+    return len(right), len(right) * points, graded, right
+
+
+_SUBMIT_RETRIES = 5
 
 
 def submit_attempt(token: str, data=None, now: datetime.datetime | None = None, *, auto: bool = False) -> Attempt:
     """Grade and close an attempt. Answers posted after the limit (plus grace) do not count; saved ones do.
 
-    Submitting twice is harmless: the conditional update claims the attempt once, and the first grade stands.
-    An autosave racing the submit cannot change the grade: saves only touch open attempts and the claim is atomic.
+    Two statements, no transaction: one read of the attempt (with the quiz's bank version and points), grading in
+    Python against the per-process copy of the keys, then one conditional UPDATE that claims and finishes the
+    attempt only while it is still open and its saved answers are the ones graded. Submitting twice is harmless (the
+    first grade stands); an autosave landing between the read and the claim makes the claim miss, and the attempt is
+    read and graded again with that save included.
     """
     now = now or timezone.now()
-    attempt = Attempt.objects.select_related("quiz").get(token=token)
-    if data is not None:
-        check_token(attempt, data)
-    if attempt.is_submitted:
-        return attempt
-    answers = dict(attempt.answers)
-    late = False
-    keys = paper_keys(attempt)
-    if data is not None:
-        posted = clean_answers(attempt, data, keys)
-        if is_within_time(attempt, now):
-            answers.update(posted)
-        else:
-            late = bool(posted) and any(answers.get(k) != v for k, v in posted.items())
-    correct, score, rows = grade(attempt, answers, keys)
-    finished = min(now, attempt.deadline)
-    fields = {
-        "status": Attempt.Status.SUBMITTED,
-        "answers": answers,
-        "submitted_at": finished if auto else now,
-        "auto_submitted": auto,
-        "late_answers_ignored": late,
-        "score": score,
-        "correct_count": correct,
-        "duration_ms": max(0, int((finished - attempt.started_at).total_seconds() * 1000)),
-    }
-    with transaction.atomic():
-        claimed = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.OPEN).update(**fields)
-        if claimed == 1:
-            AttemptAnswer.objects.bulk_create(rows)
-    if claimed != 1:  # graded by someone else in between: theirs stands
-        attempt.refresh_from_db()
-        return attempt
-    for name, value in fields.items():
-        setattr(attempt, name, value)
-    return attempt
+    for _round in range(_SUBMIT_RETRIES):
+        attempt = (
+            Attempt.objects.annotate(_bank_version=F("quiz__bank_version"), _points=F("quiz__points_per_question"))
+            .filter(token=token)
+            .get()
+        )
+        if data is not None:
+            check_token(attempt, data)
+        if attempt.is_submitted:
+            return attempt
+        answers = dict(attempt.answers)
+        late = False
+        keys = paper_keys(attempt, _bank(attempt.quiz_id, attempt._bank_version))
+        if data is not None:
+            posted = clean_answers(attempt, data, keys)
+            if is_within_time(attempt, now):
+                answers.update(posted)
+            else:
+                late = bool(posted) and any(answers.get(k) != v for k, v in posted.items())
+        correct, score, graded, right = grade(attempt, answers, keys, attempt._points)
+        finished = min(now, attempt.deadline)
+        fields = {
+            "status": Attempt.Status.SUBMITTED,
+            "answers": graded,
+            "correct_questions": right,
+            "submitted_at": finished if auto else now,
+            "auto_submitted": auto,
+            "late_answers_ignored": late,
+            "score": score,
+            "correct_count": correct,
+            "duration_ms": max(0, int((finished - attempt.started_at).total_seconds() * 1000)),
+        }
+        claim = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.OPEN)
+        claim = (
+            claim.filter(saved_at__isnull=True) if attempt.saved_at is None else claim.filter(saved_at=attempt.saved_at)
+        )
+        if claim.update(**fields) == 1:
+            for name, value in fields.items():
+                setattr(attempt, name, value)
+            return attempt
+    raise DomainError(_("答卷正在保存，请稍后再提交。"))
 
 
 def finalize_expired(quiz_id: int | None = None, now: datetime.datetime | None = None) -> int:
@@ -639,22 +662,45 @@ def quiz_participation(quiz: Quiz, now=None) -> dict:
     }
 
 
+def _graded_counts(quiz: Quiz) -> tuple[list, list]:
+    """Grouped in the database from the submitted attempts' JSON: [(question id, chosen, n)], [(question id, n)]."""
+    if connection.vendor == "postgresql":
+        picks_sql = (
+            "SELECT e.key, e.value, COUNT(*) FROM quiz_attempt a CROSS JOIN LATERAL jsonb_each_text(a.answers) e "
+            "WHERE a.quiz_id = %s AND a.status = %s GROUP BY 1, 2"
+        )
+        right_sql = (
+            "SELECT c.value, COUNT(*) FROM quiz_attempt a "
+            "CROSS JOIN LATERAL jsonb_array_elements_text(a.correct_questions) c "
+            "WHERE a.quiz_id = %s AND a.status = %s GROUP BY 1"
+        )
+    else:
+        picks_sql = (
+            "SELECT e.key, e.value, COUNT(*) FROM quiz_attempt a, json_each(a.answers) e "
+            "WHERE a.quiz_id = %s AND a.status = %s GROUP BY 1, 2"
+        )
+        right_sql = (
+            "SELECT c.value, COUNT(*) FROM quiz_attempt a, json_each(a.correct_questions) c "
+            "WHERE a.quiz_id = %s AND a.status = %s GROUP BY 1"
+        )
+    params = [quiz.pk, Attempt.Status.SUBMITTED]
+    with connection.cursor() as cursor:
+        cursor.execute(picks_sql, params)
+        picks = [(int(qid), chosen or "", n) for qid, chosen, n in cursor.fetchall()]
+        cursor.execute(right_sql, params)
+        right = [(int(qid), n) for qid, n in cursor.fetchall()]
+    return picks, right
+
+
 def question_stats(quiz: Quiz) -> list[dict]:
     """Per question: how many answered, the correct rate, and how often each option was picked."""
     questions = list(Question.objects.filter(quiz=quiz).order_by("sort_order", "pk"))
-    grouped = (
-        AttemptAnswer.objects.filter(question__quiz=quiz)
-        .values_list("question_id", "chosen", "correct")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    grouped, correct_counts = _graded_counts(quiz)
     answered: dict[int, int] = defaultdict(int)
-    right: dict[int, int] = defaultdict(int)
+    right: dict[int, int] = dict(correct_counts)
     picks: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for qid, chosen, correct, n in grouped:
+    for qid, chosen, n in grouped:
         answered[qid] += n
-        if correct:
-            right[qid] += n
         for letter in chosen:
             picks[qid][letter] += n
     rows = []

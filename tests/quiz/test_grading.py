@@ -27,6 +27,7 @@ def test_multiple_choice_counts_only_the_exact_set(attempt):
     question = Question.objects.get(pk=attempt.paper[0]["q"])
     key = list(question.answer)
     assert services.grade(attempt, {str(question.pk): "".join(key)})[0] == 1
+    assert services.grade(attempt, {str(question.pk): "".join(reversed(key))})[0] == 1  # order does not matter
     assert services.grade(attempt, {str(question.pk): "".join(key[:-1])})[0] == 0  # part of the key
     extra = [letter for letter in question.letters if letter not in key]
     if extra:
@@ -37,14 +38,18 @@ def test_multiple_choice_counts_only_the_exact_set(attempt):
 def test_a_paper_with_every_multiple_choice_half_right_scores_zero(attempt):
     graded = services.submit_attempt(attempt.token, answers(attempt, lambda q: q.answer[:-1]), now=at(4, 10, 3))
     assert (graded.score, graded.correct_count) == (0, 0)
-    assert sorted(graded.graded.values_list("correct", flat=True)) == [False] * 10
+    graded.refresh_from_db()
+    assert graded.correct_questions == []
+    assert len(graded.answers) == 10
 
 
 def test_a_full_paper_scores_full_marks_and_records_each_answer(attempt):
     graded = services.submit_attempt(attempt.token, answers(attempt), now=at(4, 10, 3))
     assert (graded.score, graded.max_score, graded.correct_count) == (50, 50, 10)
-    first = attempt.paper[0]["q"]
-    assert graded.graded.get(question_id=first).chosen == Question.objects.get(pk=first).answer
+    graded.refresh_from_db()
+    assert graded.correct_questions == [item["q"] for item in attempt.paper]
+    keys = dict(Question.objects.filter(pk__in=graded.correct_questions).values_list("pk", "answer"))
+    assert graded.answers == {str(qid): keys[qid] for qid in graded.correct_questions}
 
 
 def test_an_answer_to_a_question_not_on_the_paper_is_refused(attempt, jiangsu_quiz):
