@@ -144,6 +144,8 @@ Q_CLUSTER = {
     "save_limit": 1000,
     "catch_up": False,
     "label": "后台任务",
+    # Each run of a schedule is logged at INFO; WARNING keeps `make run` readable (Q_LOG_LEVEL=INFO to see them).
+    "log_level": env_str("Q_LOG_LEVEL", "WARNING"),
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL

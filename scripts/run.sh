@@ -23,6 +23,12 @@ stop() {
 }
 trap stop INT TERM
 
+# Print the addresses once the server answers (at most ~30 s), so they are not lost in the start-up lines.
+for _ in $(seq 60); do
+  (exec 3<>"/dev/tcp/127.0.0.1/${PORT}") 2>/dev/null && break
+  sleep 0.5
+done
+
 cat <<MSG
 
   节能宣传周已启动：http://127.0.0.1:${PORT}/
