@@ -17,8 +17,18 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-# The public base URL is used where a link leaves the site (QR codes, iCal, emails).
-SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+# The public base URL is used where a link leaves the site (QR codes, iCal, emails): a wrong default would be
+# printed on posters, so production must say it.
+SITE_URL = env_str("SITE_URL")
+if not SITE_URL:
+    if not DEBUG and not env_bool("EVENTWEEK_TESTING", False):
+        raise ImproperlyConfigured(
+            "SITE_URL (the public address, e.g. https://jieneng.example.cn) is required when DEBUG is off."
+        )
+    SITE_URL = f"http://127.0.0.1:{env_int('PORT', 8000)}"
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL {SITE_URL!r} must start with http:// or https://.")
+SITE_URL = SITE_URL.rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

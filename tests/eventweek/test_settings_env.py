@@ -35,3 +35,48 @@ def test_bool_variable_with_a_typo_fails_loudly(monkeypatch):
 
     with pytest.raises(ImproperlyConfigured, match="DEBUG"):
         env_bool("DEBUG")
+
+
+def run_settings(env):
+    """Import the settings in a fresh interpreter with exactly these variables; return (exit code, stderr)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = "import eventweek.settings as s; print(s.SITE_URL)"
+    base = {"PATH": "/usr/bin:/bin", "DATA_DIR": "/tmp/eventweek-settings-test"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**base, **env},
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+    )
+    return result.returncode, result.stdout.strip(), result.stderr
+
+
+def test_production_without_site_url_refuses_to_start():
+    code, _, stderr = run_settings({"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "jieneng.example.cn"})
+
+    assert code == 1
+    assert "SITE_URL (the public address" in stderr
+
+
+def test_production_without_secret_key_refuses_to_start():
+    code, _, stderr = run_settings({"SITE_URL": "https://jieneng.example.cn"})
+
+    assert code == 1
+    assert "SECRET_KEY is required when DEBUG is off." in stderr
+
+
+def test_site_url_without_scheme_is_refused():
+    code, _, stderr = run_settings({"DEBUG": "1", "SITE_URL": "jieneng.example.cn"})
+
+    assert code == 1
+    assert "must start with http:// or https://" in stderr
+
+
+def test_development_site_url_follows_the_port():
+    code, stdout, _ = run_settings({"DEBUG": "1", "PORT": "8123"})
+
+    assert (code, stdout) == (0, "http://127.0.0.1:8123")
