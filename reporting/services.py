@@ -74,11 +74,35 @@ def cell_status(
 # -- access --------------------------------------------------------------------------------------------------------
 
 
+class ReviewForbidden(DomainError):
+    """A user who may see a week's highlights tried to screen or forward them without being its reviewer."""
+
+
 def can_review(user: User, week: Week) -> bool:
-    """Reviewers and admins of the week's organizer (or above) screen highlights and forward them."""
+    """Only reviewers and admins of the week's own organizer (or a superuser) screen highlights and forward them.
+
+    Ancestors of the organizer may look at the dashboard and the highlights, read-only: the week's highlights are
+    the organizer's to choose and send upward, never a parent's to take over.
+    """
     if user.is_superuser:
         return True
-    return user.role in (User.Role.REVIEWER, User.Role.ADMIN) and user.can_see_org(week.organizer)
+    return user.role in (User.Role.REVIEWER, User.Role.ADMIN) and user.org_id == week.organizer_id
+
+
+def review_refusal(user: User, week: Week) -> str:
+    """Why a user who may see the week may not screen or forward its highlights ("" when they may)."""
+    if can_review(user, week):
+        return ""
+    return _("亮点的筛选和上报由%(org)s的审核员或管理员负责；您可以查看，但不能修改或上报。") % {
+        "org": week.organizer.name
+    }
+
+
+def check_can_review(user: User, week: Week) -> None:
+    """Refuse a screening or forwarding write by a user who is not the week's reviewer."""
+    refusal = review_refusal(user, week)
+    if refusal:
+        raise ReviewForbidden(refusal)
 
 
 def get_dashboard_week(user: User, slug: str) -> Week:
@@ -122,14 +146,18 @@ def get_picture_for_user(user: User, pk: int) -> ReportPicture:
 
 
 def get_item_for_reviewer(user: User, week: Week, pk: int) -> ReportItem:
-    """An item of the week that the user may screen; Http404 when not visible or not a reviewer."""
+    """An item of the week that the user may screen.
+
+    Http404 when the user may not see the item; ReviewForbidden when they may see it but are not the week's reviewer.
+    """
     item = (
         ReportItem.objects.select_related("report__org", "report__week")
         .filter(pk=pk, report__week=week, removed=False)
         .first()
     )
-    if item is None or not can_review(user, week) or not user.can_see_org(item.report.org):
+    if item is None or not user.can_see_org(item.report.org):
         raise Http404(_("没有找到该活动条目。"))
+    check_can_review(user, week)
     return item
 
 
@@ -673,6 +701,7 @@ def mark_highlight(
 ) -> Highlight:
     """Mark an item as a highlight (or update the mark) with a comment, an order and chosen pictures of the item."""
     report = item.report
+    check_can_review(user, report.week)
     if not report.is_submitted:
         raise DomainError(_("该报送尚未提交，不能标记亮点。"))
     highlight, _created = Highlight.objects.select_for_update().get_or_create(
@@ -693,6 +722,7 @@ def mark_highlight(
 @transaction.atomic
 def unmark_highlight(item: ReportItem, *, user: User) -> None:
     """Remove an item's highlight mark, unless it was already forwarded."""
+    check_can_review(user, item.report.week)
     highlight = Highlight.objects.select_for_update().filter(item=item).first()
     if highlight is None:
         return
@@ -709,18 +739,16 @@ def _local(value: datetime.datetime) -> str:
 def forward_highlights(
     week: Week, day: datetime.date, *, user: User, now: datetime.datetime | None = None
 ) -> ForwardedPackage:
-    """Freeze a day's not yet forwarded highlights into a package for the parent week's organizer."""
+    """Freeze a day's not yet forwarded highlights into a package from the week's organizer to the parent week's."""
     now = now or timezone.now()
+    check_can_review(user, week)
     if not week.contains_date(day):
         raise ValidationError({"day": _("%(day)s 不在活动周之内。") % {"day": day}})
-    org = user.org if user.org_id else week.organizer
+    # The package is always the organizer's, whoever of its reviewers (or a superuser) presses the button.
+    org = week.organizer
     # Lock the week's highlights of the day so two reviewers forwarding at once make one package.
     list(Highlight.objects.select_for_update().filter(week=week, day=day).values_list("pk", flat=True))
-    highlights = [
-        h
-        for h in highlights_for(week, org=None, day=day)
-        if h.package_id is None and user.can_see_org(h.item.report.org)
-    ]
+    highlights = [h for h in highlights_for(week, org=None, day=day) if h.package_id is None]
     if not highlights:
         raise DomainError(_("%(day)s 没有待上报的亮点，请先标记亮点。") % {"day": day})
     number = (ForwardedPackage.objects.filter(week=week, org=org, day=day).aggregate(n=Max("number"))["n"] or 0) + 1

@@ -37,6 +37,11 @@ def _messages(exc: ValidationError) -> list[str]:
     return exc.messages
 
 
+def _forbidden(request, week: Week, message: str):
+    """A user who may see the page but not change it: 403 with the reason in Chinese (outsiders get 404 earlier)."""
+    return render(request, "reporting/forbidden.html", {"week": week, "message": message}, status=403)
+
+
 @login_required
 def my_reports(request, slug):
     """A reporting org's home for the week: its days, their status, a link to file or amend."""
@@ -239,7 +244,10 @@ def export_items(request, slug):
 def highlight_edit(request, slug, item_pk):
     """Mark an item as a highlight, change the mark, or remove it."""
     week = services.get_dashboard_week(request.user, slug)
-    item = services.get_item_for_reviewer(request.user, week, item_pk)
+    try:
+        item = services.get_item_for_reviewer(request.user, week, item_pk)
+    except services.ReviewForbidden as exc:
+        return _forbidden(request, week, str(exc))
     report = item.report
     item_pictures = list(item.pictures.filter(removed=False).order_by("position", "pk"))
     highlight = getattr(item, "highlight", None)
@@ -308,6 +316,7 @@ def highlights(request, slug):
             "days": week.days(),
             "packages": services.packages_for(week, request.user),
             "can_review": services.can_review(request.user, week),
+            "review_refusal": services.review_refusal(request.user, week),
         },
     )
 
@@ -317,8 +326,9 @@ def highlights(request, slug):
 def forward(request, slug, day):
     """Forward a day's highlights upward as a frozen package."""
     week = services.get_dashboard_week(request.user, slug)
-    if not services.can_review(request.user, week):
-        raise Http404
+    refusal = services.review_refusal(request.user, week)
+    if refusal:
+        return _forbidden(request, week, refusal)
     try:
         package = services.forward_highlights(week, _day(day), user=request.user)
     except (DomainError, ValidationError) as exc:
