@@ -81,8 +81,17 @@ class Summary(models.Model):
         return week.summary_mailbox_for(self.org) if week else ""
 
 
+class SummaryPictureQuerySet(models.QuerySet):
+    def current(self):
+        """The pictures in the summary now; removed ones stay for the versions that hold them."""
+        return self.filter(removed_at__isnull=True)
+
+
 class SummaryPicture(models.Model):
-    """A picture chosen for the summary, printed in the document with its caption below."""
+    """A picture chosen for the summary, printed in the document with its caption below.
+
+    Removing a picture from the summary only marks it removed: the versions saved or submitted with it keep it.
+    """
 
     summary = models.ForeignKey(Summary, verbose_name=_("总结"), on_delete=models.CASCADE, related_name="pictures")
     image = models.FileField(_("图片"), upload_to=summary_picture_path, storage=private_storage, max_length=200)
@@ -91,7 +100,11 @@ class SummaryPicture(models.Model):
     source = models.CharField(_("来源"), max_length=100, blank=True, help_text=_("如“亮点 12”，上传的图片为空"))
     width = models.PositiveIntegerField(_("宽度"), default=0)
     height = models.PositiveIntegerField(_("高度"), default=0)
+    content_type = models.CharField(_("文件类型"), max_length=50, blank=True, help_text=_("由图片内容识别"))
     created_at = models.DateTimeField(_("添加时间"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("移除时间"), null=True, blank=True)
+
+    objects = SummaryPictureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("总结图片")
@@ -172,7 +185,11 @@ class SummarySubmission(models.Model):
 
 
 class SummaryReminder(models.Model):
-    """A reminder sent to an org that has not submitted its summary; the row is the claim against a second send."""
+    """A reminder to an org that has not submitted its summary: one row per deadline, sent once, retried until sent.
+
+    A sender claims the row with a conditional update that sets next_attempt_at (a lease); a failed send leaves it
+    unsent with a later next_attempt_at, so the next run tries again.
+    """
 
     week = models.ForeignKey(Week, verbose_name=_("活动周"), on_delete=models.CASCADE, related_name="+")
     org = models.ForeignKey(Org, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+")
@@ -180,6 +197,8 @@ class SummaryReminder(models.Model):
     email = models.EmailField(_("邮箱"))
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("发送次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试时间"), null=True, blank=True)
     last_error = models.TextField(_("最后错误"), blank=True)
 
     class Meta:

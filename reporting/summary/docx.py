@@ -119,6 +119,35 @@ def _setup_page(document) -> None:
     set_run_font(footer.add_run(" —"), PAGE_NUMBER_FONT, CAPTION_SIZE)
 
 
+# The picture formats Word (and python-docx) embed as they are; anything else is re-encoded first.
+EMBEDDABLE = {"JPEG": "image/jpeg", "PNG": "image/png"}
+
+
+@dataclass
+class EmbeddablePicture:
+    content: bytes
+    content_type: str
+    extension: str
+    width: int
+    height: int
+
+
+def embeddable_picture(content: bytes) -> EmbeddablePicture:
+    """The picture as JPEG or PNG bytes, which a .docx can hold: JPEG and PNG as they are, the rest (WebP, GIF…)
+    re-encoded, as PNG when it has transparency, else as JPEG. Raises PIL errors for what is not a picture."""
+    with Image.open(io.BytesIO(content)) as image:
+        fmt = image.format
+        if fmt in EMBEDDABLE:
+            return EmbeddablePicture(content, EMBEDDABLE[fmt], ".jpg" if fmt == "JPEG" else ".png", *image.size)
+        image.load()
+        out = io.BytesIO()
+        if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+            image.convert("RGBA").save(out, "PNG")
+            return EmbeddablePicture(out.getvalue(), "image/png", ".png", *image.size)
+        image.convert("RGB").save(out, "JPEG", quality=88)
+        return EmbeddablePicture(out.getvalue(), "image/jpeg", ".jpg", *image.size)
+
+
 def _picture_size(source) -> tuple[int, int]:
     if isinstance(source, bytes | bytearray):
         source = io.BytesIO(source)
@@ -127,6 +156,15 @@ def _picture_size(source) -> tuple[int, int]:
 
 
 def _add_picture(document, picture: DocPicture) -> None:
+    source = picture.source
+    if isinstance(source, str | Path):
+        data = Path(source).read_bytes()
+    elif isinstance(source, bytes | bytearray):
+        data = bytes(source)
+    else:
+        data = source.read()
+    # Pictures stored before they were re-encoded on the way in may still be WebP, which python-docx cannot embed.
+    picture = DocPicture(embeddable_picture(data).content, picture.caption)
     width_px, height_px = _picture_size(picture.source)
     width = PICTURE_MAX_WIDTH
     height = int(width * height_px / max(width_px, 1))

@@ -1,49 +1,19 @@
 """The summary editor's form: title, body, captions of the chosen pictures, pictures to add (checked by content)."""
 
-import io
-
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
+from reporting.pictures import check_picture
 from reporting.summary.services import NewPicture
 
-# python-docx embeds JPEG and PNG; anything else Pillow reads is re-encoded, which also drops EXIF (GPS included).
 MAX_PICTURES = 12
 
 
-def max_picture_bytes() -> int:
-    return int(getattr(settings, "REPORT_MAX_PICTURE_BYTES", 10 * 1024 * 1024))
-
-
 def checked_image(upload) -> bytes:
-    """The upload re-encoded as JPEG or PNG, or a ValidationError in Chinese naming the file."""
-    name = getattr(upload, "name", "") or "图片"
-    if upload.size > max_picture_bytes():
-        raise forms.ValidationError(
-            _("“%(name)s”太大（%(size)s），每张图片不能超过 %(limit)s。"),
-            params={"name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(max_picture_bytes())},
-        )
-    upload.seek(0)
-    data = upload.read()
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            probe.verify()
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise forms.ValidationError(
-            _("“%(name)s”不是图片，请上传 JPEG 或 PNG 格式的照片。"), params={"name": name}
-        ) from exc
-    image = ImageOps.exif_transpose(image)
-    out = io.BytesIO()
-    if image.mode in ("RGBA", "LA", "P"):
-        image.save(out, "PNG", optimize=True)
-    else:
-        image.convert("RGB").save(out, "JPEG", quality=88)
-    return out.getvalue()
+    """The upload checked by content and re-encoded by reporting.pictures (size, format, decompression bombs, EXIF
+    stripped), or a ValidationError in Chinese naming the file. WebP stays WebP here; it is made JPEG or PNG when
+    stored in the summary."""
+    return check_picture(upload).content
 
 
 class SummaryForm(forms.Form):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from eventweek.models import LOCAL_TZ, Org, Week
 from eventweek.services import DomainError
 from reporting.models.summaries import Summary, SummaryPicture, SummaryReminder, SummarySubmission, SummaryVersion
-from reporting.summary.docx import DocPicture, SummaryDocument, SummaryDocx
+from reporting.summary.docx import DocPicture, SummaryDocument, SummaryDocx, embeddable_picture
 from reporting.summary.wordcount import count_document
 
 logger = logging.getLogger(__name__)
@@ -121,10 +121,11 @@ def get_summary_for_user(user, slug: str, code: str) -> SummaryAccess:
 def document_for(summary: Summary, version: SummaryVersion | None = None) -> SummaryDocument:
     """What the exported document holds, for the current state or a saved version."""
     if version is None:
-        pictures = list(summary.pictures.all())
+        pictures = list(summary.pictures.current())
         return SummaryDocument(
             summary.title, summary.body, [DocPicture(_picture_bytes(p), p.caption) for p in pictures]
         )
+    # Removed pictures included: a version holds the pictures it was saved with.
     by_id = {p.pk: p for p in summary.pictures.all()}
     kept = [(by_id[item["id"]], item.get("caption", "")) for item in version.pictures if item["id"] in by_id]
     return SummaryDocument(version.title, version.body, [DocPicture(_picture_bytes(p), c) for p, c in kept])
@@ -144,21 +145,31 @@ def docx_filename(summary: Summary) -> str:
 
 
 def _recount(summary: Summary) -> int:
-    captions = list(summary.pictures.values_list("caption", flat=True))
+    captions = list(summary.pictures.current().values_list("caption", flat=True))
     summary.char_count = count_document(summary.title, summary.body, captions)
     return summary.char_count
 
 
+def _version_content(summary: Summary) -> tuple[str, str, list[dict]]:
+    pictures = [{"id": p.pk, "caption": p.caption} for p in summary.pictures.current()]
+    return summary.title, summary.body, pictures
+
+
+def _same_content(a: SummaryVersion, b: SummaryVersion) -> bool:
+    return (a.title, a.body, a.pictures) == (b.title, b.body, b.pictures)
+
+
 def _snapshot(summary: Summary, user, note: str) -> SummaryVersion:
+    title, body, pictures = _version_content(summary)
     summary.version += 1
     summary.updated_by = user
     summary.save()
     return SummaryVersion.objects.create(
         summary=summary,
         number=summary.version,
-        title=summary.title,
-        body=summary.body,
-        pictures=[{"id": p.pk, "caption": p.caption} for p in summary.pictures.all()],
+        title=title,
+        body=body,
+        pictures=pictures,
         char_count=summary.char_count,
         note=note,
         saved_by=user,
@@ -187,18 +198,19 @@ def start_summary(week: Week, org: Org, user=None) -> Summary:
 
 
 def _add_picture(summary: Summary, content: bytes, caption: str, order: int, source: str = "") -> SummaryPicture:
-    from io import BytesIO
-
-    from PIL import Image
-
-    with Image.open(BytesIO(content)) as image:
-        width, height, fmt = image.width, image.height, (image.format or "JPEG").lower()
-    extension = {"jpeg": "jpg"}.get(fmt, fmt)
+    """Store a picture as JPEG or PNG (a WebP daily-report picture is re-encoded: a .docx cannot hold WebP)."""
+    ready = embeddable_picture(content)
     picture = SummaryPicture(
-        summary=summary, caption=caption[:200], sort_order=order, source=source[:100], width=width, height=height
+        summary=summary,
+        caption=caption[:200],
+        sort_order=order,
+        source=source[:100],
+        width=ready.width,
+        height=ready.height,
+        content_type=ready.content_type,
     )
-    name = hashlib.sha1(content).hexdigest()[:16]
-    picture.image.save(f"{name}.{extension}", ContentFile(content), save=False)
+    name = hashlib.sha1(ready.content).hexdigest()[:16]
+    picture.image.save(f"{name}{ready.extension}", ContentFile(ready.content), save=False)
     picture.save()
     return picture
 
@@ -222,13 +234,19 @@ def save_summary(
     user=None,
     note: str = "",
 ) -> SummaryVersion:
-    """Save the office's text and pictures as a new version (over the limit too: it stays a draft)."""
+    """Save the office's text and pictures as a new version (over the limit too: it stays a draft).
+
+    A removed picture is only marked removed, so the versions holding it (submitted ones above all) keep it. Saving
+    again, unchanged, what was already submitted makes no new version (a double click on 报送 is one submission).
+    """
     summary = Summary.objects.select_for_update().get(pk=summary.pk)
     summary.title, summary.body = title.strip(), body.strip()
-    pictures = list(summary.pictures.all())
+    now = timezone.now()
+    pictures = list(summary.pictures.current())
     for picture in pictures:
         if picture.pk in drop:
-            picture.delete()
+            picture.removed_at = now
+            picture.save(update_fields=["removed_at"])
         elif captions and picture.pk in captions and captions[picture.pk] != picture.caption:
             picture.caption = captions[picture.pk].strip()[:200]
             picture.save(update_fields=["caption"])
@@ -236,6 +254,12 @@ def save_summary(
     for offset, new in enumerate(add):
         _add_picture(summary, new.content, new.caption.strip(), order + offset, new.source)
     _recount(summary)
+    latest = summary.versions.order_by("-number").first()
+    if latest is not None and not add and summary.submissions.filter(version=latest).exists():
+        title_now, body_now, pictures_now = _version_content(summary)
+        if (latest.title, latest.body, latest.pictures) == (title_now, body_now, pictures_now):
+            summary.save(update_fields=["title", "body", "char_count"])
+            return latest
     return _snapshot(summary, user, note or _("保存"))
 
 
@@ -244,7 +268,9 @@ def restore_version(summary: Summary, number: int, user=None) -> SummaryVersion:
     """Bring back an earlier version's text and captions as a new version."""
     version = SummaryVersion.objects.get(summary=summary, number=number)
     captions = {item["id"]: item.get("caption", "") for item in version.pictures}
-    current = set(summary.pictures.values_list("pk", flat=True))
+    # The version's pictures removed since come back.
+    summary.pictures.filter(pk__in=captions, removed_at__isnull=False).update(removed_at=None)
+    current = set(summary.pictures.current().values_list("pk", flat=True))
     return save_summary(
         summary,
         title=version.title,
@@ -279,6 +305,15 @@ def submit_summary(summary: Summary, user=None, now: datetime.datetime | None = 
     version = summary.versions.order_by("-number").first()
     if version is None:
         raise DomainError(_("请先保存总结再报送。"))
+    last = summary.submissions.select_related("version").order_by("-submitted_at", "-pk").first()
+    if last is not None and _same_content(last.version, version):
+        raise DomainError(
+            _("第 %(number)s 版已于 %(at)s 报送，内容没有修改，无需重复报送。")
+            % {
+                "number": last.version.number,
+                "at": timezone.localtime(last.submitted_at, LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
+            }
+        )
     mailbox = receiving.summary_mailbox_for(summary.org)
     due = receiving.summary_due_at
     submission = SummarySubmission.objects.create(
@@ -380,12 +415,15 @@ def retry_summary_mails(now: datetime.datetime | None = None) -> int:
     return sum(send_summary_mail(pk, now=now) for pk in list(due.values_list("pk", flat=True)))
 
 
-def resend_now(submission: SummarySubmission) -> None:
-    """Let the office retry a failed email at once."""
-    SummarySubmission.objects.filter(pk=submission.pk, mail_status=SummarySubmission.MailStatus.FAILED).update(
-        mail_next_attempt_at=None
-    )
-    transaction.on_commit(lambda: enqueue_summary_mail(submission.pk))
+def resend_now(submission: SummarySubmission) -> bool:
+    """Let the office retry an unsent email at once; False (nothing queued) when it went already or needs none."""
+    queued = SummarySubmission.objects.filter(
+        pk=submission.pk,
+        mail_status__in=[SummarySubmission.MailStatus.PENDING, SummarySubmission.MailStatus.FAILED],
+    ).update(mail_next_attempt_at=None)
+    if queued:
+        transaction.on_commit(lambda: enqueue_summary_mail(submission.pk))
+    return bool(queued)
 
 
 # -- deadlines -----------------------------------------------------------------------------------------------------
@@ -459,7 +497,11 @@ def summary_deadline_status(summary: Summary, now: datetime.datetime | None = No
 
 
 def send_summary_reminders(now: datetime.datetime | None = None) -> int:
-    """Remind by email each org that has not submitted, once per deadline, when the deadline is near."""
+    """Remind by email each org that has not submitted, once per deadline, when the deadline is near.
+
+    The reminder row is made first, then claimed by a conditional update (a lease on next_attempt_at) before the
+    mail goes: two runs never both send it, and a failed send stays unsent and is tried again at the next run.
+    """
     now = now or timezone.now()
     sent = 0
     weeks = Week.objects.filter(summary_due_at__gt=now, summary_due_at__lte=now + reminder_lead()).select_related(
@@ -469,34 +511,64 @@ def send_summary_reminders(now: datetime.datetime | None = None) -> int:
         for row in summary_board(week, now):
             if row.status != DeadlineStatus.OPEN or not row.org.email:
                 continue
-            try:
-                with transaction.atomic():
-                    reminder = SummaryReminder.objects.create(
-                        week=week, org=row.org, due_at=week.summary_due_at, email=row.org.email, created_at=now
-                    )
-            except IntegrityError:
-                continue  # reminded already for this deadline
-            due_text = timezone.localtime(week.summary_due_at, LOCAL_TZ).strftime("%Y年%m月%d日 %H:%M")
-            try:
-                send_mail(
-                    _("【总结报送提醒】%(week)s总结请于 %(due)s 前报送") % {"week": week.title, "due": due_text},
-                    _("%(org)s：\n\n%(week)s的活动周总结请于 %(due)s 前报送%(to)s（不超过 %(limit)s 字，图文并茂）。\n")
-                    % {
-                        "org": row.org.name,
-                        "week": row.week.title,
-                        "due": due_text,
-                        "to": week.organizer.name,
-                        "limit": week.summary_char_limit,
-                    },
-                    None,
-                    [row.org.email],
-                )
-            except Exception as exc:
-                SummaryReminder.objects.filter(pk=reminder.pk).update(last_error=str(exc)[:2000])
+            reminder = _reminder_row(week, row.org, now)
+            if reminder is None or not _claim_reminder(reminder, now):
                 continue
-            SummaryReminder.objects.filter(pk=reminder.pk).update(sent_at=timezone.now())
-            sent += 1
+            if _send_reminder(reminder, week, row, now):
+                sent += 1
     return sent
+
+
+def _reminder_row(week: Week, org: Org, now: datetime.datetime) -> SummaryReminder | None:
+    """The unsent reminder of (week, org, deadline), made if need be; None once it was sent."""
+    key = {"week": week, "org": org, "due_at": week.summary_due_at}
+    reminder = SummaryReminder.objects.filter(**key).first()
+    if reminder is None:
+        try:
+            with transaction.atomic():
+                reminder = SummaryReminder.objects.create(**key, email=org.email, created_at=now)
+        except IntegrityError:  # made meanwhile by another run
+            reminder = SummaryReminder.objects.filter(**key).first()
+    if reminder is None or reminder.sent_at is not None:
+        return None
+    return reminder
+
+
+def _claim_reminder(reminder: SummaryReminder, now: datetime.datetime) -> bool:
+    """Take the unsent reminder for one sending, unless another run holds it or its retry time has not come."""
+    return (
+        SummaryReminder.objects.filter(pk=reminder.pk, sent_at__isnull=True)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(attempts=F("attempts") + 1, next_attempt_at=now + SENDING_LEASE)
+        == 1
+    )
+
+
+def _send_reminder(reminder: SummaryReminder, week: Week, row: "BoardRow", now: datetime.datetime) -> bool:
+    due_text = timezone.localtime(week.summary_due_at, LOCAL_TZ).strftime("%Y年%m月%d日 %H:%M")
+    try:
+        send_mail(
+            _("【总结报送提醒】%(week)s总结请于 %(due)s 前报送") % {"week": week.title, "due": due_text},
+            _("%(org)s：\n\n%(week)s的活动周总结请于 %(due)s 前报送%(to)s（不超过 %(limit)s 字，图文并茂）。\n")
+            % {
+                "org": row.org.name,
+                "week": row.week.title,
+                "due": due_text,
+                "to": week.organizer.name,
+                "limit": week.summary_char_limit,
+            },
+            None,
+            [reminder.email],
+        )
+    except Exception as exc:  # down or refusing: kept unsent, tried again at a later run
+        attempts = SummaryReminder.objects.filter(pk=reminder.pk).values_list("attempts", flat=True).first() or 1
+        SummaryReminder.objects.filter(pk=reminder.pk).update(
+            last_error=str(exc)[:2000], next_attempt_at=now + retry_delay(attempts)
+        )
+        logger.warning("summary reminder %s failed (attempt %s): %s", reminder.pk, attempts, exc)
+        return False
+    SummaryReminder.objects.filter(pk=reminder.pk).update(sent_at=timezone.now(), next_attempt_at=None, last_error="")
+    return True
 
 
 # -- schedules -----------------------------------------------------------------------------------------------------
@@ -525,7 +597,7 @@ def picture_candidates(summary: Summary) -> list[dict]:
     from reporting.services import highlights_for
     from reporting.summary.compile import picture_caption
 
-    chosen = set(summary.pictures.values_list("source", flat=True))
+    chosen = set(summary.pictures.current().values_list("source", flat=True))
     out = []
     for highlight in highlights_for(summary.week, summary.org):
         for picture in highlight.pictures.all():
@@ -543,10 +615,37 @@ def read_candidate(candidates: list[dict], key: str) -> bytes:
         return handle.read()
 
 
+def picture_content_type(picture: SummaryPicture, handle=None) -> str:
+    """The picture's MIME type as found in its bytes when stored; for older rows, read from the bytes now."""
+    if picture.content_type:
+        return picture.content_type
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        if handle is None:
+            with picture.image.open("rb") as own, Image.open(own) as image:
+                fmt = image.format
+        else:
+            position = handle.tell()
+            with Image.open(handle) as image:
+                fmt = image.format
+            handle.seek(position)
+    except (OSError, UnidentifiedImageError):
+        return "application/octet-stream"
+    return Image.MIME.get(fmt, "application/octet-stream")
+
+
 def get_summary_picture(access: SummaryAccess, pk: int) -> SummaryPicture:
     if access.summary is None:
         raise Http404
+    """A picture of the summary: any for its editors, only those of a submitted version for the orgs above."""
     picture = SummaryPicture.objects.filter(summary=access.summary, pk=pk).first()
     if picture is None:
         raise Http404
+    if not access.can_edit:
+        submitted = SummaryVersion.objects.filter(pk__in=access.summary.submissions.values("version_id")).values_list(
+            "pictures", flat=True
+        )
+        if not any(item.get("id") == pk for pictures in submitted for item in pictures):
+            raise Http404  # a draft's picture stays with the office
     return picture

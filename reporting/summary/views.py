@@ -74,9 +74,24 @@ def summary_edit(request, slug, code):
     access = _access(request, slug, code)
     if not access.can_edit:
         return _detail(request, access)
-    summary = access.summary or services.start_summary(access.week, access.org, request.user)
-    summary = Summary.objects.select_related("week__organizer", "week__parent__organizer", "org").get(pk=summary.pk)
-    pictures = list(summary.pictures.all())
+    if access.summary is None:
+        # Nothing is made by opening the page (a crawler, a look): the draft is compiled on the button's POST.
+        if request.method == "POST" and request.POST.get("action") == "start":
+            services.start_summary(access.week, access.org, request.user)
+            messages.success(request, _("已生成初稿（第 1 版），请修改后保存或报送。"))
+            return redirect(_edit_url(access.week, access.org))
+        receiving = access.week.parent if access.org.pk == access.week.organizer_id else access.week
+        return render(
+            request,
+            "reporting/summary/start.html",
+            {"week": access.week, "org": access.org, "receiving": receiving},
+        )
+    summary = Summary.objects.select_related("week__organizer", "week__parent__organizer", "org").get(
+        pk=access.summary.pk
+    )
+    if request.method == "POST" and request.POST.get("action") == "start":
+        return redirect(_edit_url(access.week, access.org))  # made already (a second click)
+    pictures = list(summary.pictures.current())
     candidates = services.picture_candidates(summary)
     form = SummaryForm(
         request.POST or None,
@@ -201,9 +216,12 @@ def summary_pdf(request, slug, code):
 
 
 def _disposition(filename: str) -> str:
+    """The Chinese name for browsers that read filename*, and "summary" with the same extension for the others."""
+    from pathlib import PurePath
     from urllib.parse import quote
 
-    return f"attachment; filename=\"summary.docx\"; filename*=UTF-8''{quote(filename)}"
+    fallback = f"summary{PurePath(filename).suffix.lower()}"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
 @login_required
@@ -214,8 +232,7 @@ def summary_picture(request, slug, code, pk):
         handle = picture.image.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    content_type = "image/png" if picture.image.name.endswith(".png") else "image/jpeg"
-    response = FileResponse(handle, content_type=content_type)
+    response = FileResponse(handle, content_type=services.picture_content_type(picture, handle))
     response["Cache-Control"] = "private, max-age=86400"
     return response
 
@@ -279,8 +296,14 @@ def summary_resend(request, slug, code, pk):
     submission = SummarySubmission.objects.filter(summary=access.summary, pk=pk).first()
     if submission is None:
         raise Http404
-    services.resend_now(submission)
-    messages.success(request, _("已重新发送邮件。"))
+    if services.resend_now(submission):
+        messages.success(request, _("已重新安排发送邮件，请稍后刷新查看发送状态。"))
+    elif submission.mail_status == SummarySubmission.MailStatus.SENDING:
+        messages.info(request, _("邮件正在发送，请稍后刷新查看。"))
+    elif submission.mail_status == SummarySubmission.MailStatus.NONE:
+        messages.info(request, _("本次报送没有收件邮箱，无需发送邮件。"))
+    else:
+        messages.info(request, _("已发送，无需重发。"))
     return redirect(_edit_url(access.week, access.org))
 
 

@@ -30,6 +30,9 @@ def test_the_editor_shows_the_live_count_and_blocks_submission_over_the_limit(
 ):
     login_in_browser(phone_page, live_server, "nanjing_reporter")
     phone_page.goto(f"{live_server.url}/reporting/summary/2020-jiangsu/320100/")
+    assert not Summary.objects.exists()  # opening the page makes nothing
+    phone_page.click("[data-start-summary]")
+    phone_page.wait_for_load_state("networkidle")
     summary = Summary.objects.get(org__code="320100")
     captions = list(summary.pictures.values_list("caption", flat=True))
 

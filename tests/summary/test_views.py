@@ -46,11 +46,29 @@ def messages_of(response):
     return [str(m) for m in response.context["messages"]]
 
 
+def open_editor(client, code="320100"):
+    """Press 生成初稿 on the empty editor page, as the office does the first time."""
+    return client.post(edit_url(code), {"action": "start"}, follow=True)
+
+
+def test_opening_the_editor_makes_nothing_until_the_draft_button_is_pressed(reports, client_for):
+    client = client_for(reports.user("nanjing_reporter"))
+
+    page = client.get(edit_url())
+
+    assert page.status_code == 200
+    assert page.templates[0].name == "reporting/summary/start.html"
+    assert 'name="action" value="start"' in page.content.decode()
+    assert "生成初稿" in page.content.decode()
+    assert (Summary.objects.count(), SummaryVersion.objects.count(), SummaryPicture.objects.count()) == (0, 0, 0)
+
+
 def test_the_owner_opens_the_editor_with_a_compiled_draft(reports, client_for):
-    response = client_for(reports.user("nanjing_reporter")).get(edit_url())
+    response = open_editor(client_for(reports.user("nanjing_reporter")))
 
     summary = Summary.objects.get(week=reports.jiangsu, org=reports.org("320100"))
     assert response.status_code == 200
+    assert messages_of(response) == ["已生成初稿（第 1 版），请修改后保存或报送。"]
     assert (
         response.context["form"]["title"].value()
         == "南京市机关事务管理局关于2020年公共机构节能宣传周活动开展情况的总结"
@@ -112,7 +130,7 @@ def test_a_city_cannot_open_the_provinces_summary_or_board(reports, client_for):
 
 def test_over_the_limit_saves_a_draft_and_refuses_submission(reports, client_for, django_capture_on_commit_callbacks):
     client = client_for(reports.user("nanjing_reporter"))
-    client.get(edit_url())
+    open_editor(client)
     summary = Summary.objects.get(org__code="320100")
     long_body = "一、基本情况\n" + "节能" * 1100
 
@@ -135,7 +153,7 @@ def test_over_the_limit_saves_a_draft_and_refuses_submission(reports, client_for
 
 def test_a_file_that_is_not_an_image_is_refused_and_nothing_changes(reports, client_for):
     client = client_for(reports.user("nanjing_reporter"))
-    client.get(edit_url())
+    open_editor(client)
     summary = Summary.objects.get(org__code="320100")
     fake = io.BytesIO(b"%PDF-1.4 this is not a picture")
     fake.name = "huodong.jpg"
@@ -144,7 +162,7 @@ def test_a_file_that_is_not_an_image_is_refused_and_nothing_changes(reports, cli
 
     assert response.status_code == 200
     assert (
-        "<li><strong>上传图片</strong>：“huodong.jpg”不是图片，请上传 JPEG 或 PNG 格式的照片。</li>"
+        "<li><strong>上传图片</strong>：“huodong.jpg”不是有效的图片文件，请上传 JPEG、PNG 或 WebP 图片。</li>"
         in response.content.decode()
     )
     summary.refresh_from_db()
@@ -154,7 +172,7 @@ def test_a_file_that_is_not_an_image_is_refused_and_nothing_changes(reports, cli
 
 def test_an_uploaded_picture_and_its_caption_are_saved_and_counted(reports, client_for):
     client = client_for(reports.user("nanjing_reporter"))
-    client.get(edit_url())
+    open_editor(client)
     summary = Summary.objects.get(org__code="320100")
     before = summary.char_count
 
@@ -168,7 +186,7 @@ def test_an_uploaded_picture_and_its_caption_are_saved_and_counted(reports, clie
 
 def test_removing_a_picture_and_restoring_a_version(reports, client_for):
     client = client_for(reports.user("nanjing_reporter"))
-    client.get(edit_url())
+    open_editor(client)
     summary = Summary.objects.get(org__code="320100")
     picture = summary.pictures.get()
 
@@ -176,7 +194,7 @@ def test_removing_a_picture_and_restoring_a_version(reports, client_for):
     client.post(reverse("reporting:summary_restore", args=["2020-jiangsu", "320100", 2]))
 
     summary.refresh_from_db()
-    assert (summary.title, summary.pictures.count(), summary.version) == ("新标题", 0, 3)
+    assert (summary.title, summary.pictures.current().count(), summary.version) == ("新标题", 0, 3)
     assert list(summary.versions.order_by("number").values_list("number", "title", "note")) == [
         (1, "南京市机关事务管理局关于2020年公共机构节能宣传周活动开展情况的总结", "系统生成初稿"),
         (2, "新标题", "保存"),
@@ -202,7 +220,7 @@ def test_choosing_a_highlight_picture_copies_it_with_its_caption(reports, client
 
 def test_submitting_records_the_submission_and_emails_the_docx(reports, client_for, django_capture_on_commit_callbacks):
     client = client_for(reports.user("nanjing_reporter"))
-    client.get(edit_url())
+    open_editor(client)
     summary = Summary.objects.get(org__code="320100")
 
     with django_capture_on_commit_callbacks(execute=True):
