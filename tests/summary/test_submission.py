@@ -1,0 +1,142 @@
+"""Submitting and mailing without duplicates or losses: a double click, a resend of what went, reminders retried."""
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+from reporting.models.summaries import Summary, SummaryReminder, SummarySubmission
+from reporting.summary.docx import libreoffice_path
+from reporting.summary.services import save_summary, send_summary_reminders, start_summary, submit_summary
+from reporting.summary.views import _disposition
+from tests.summary.conftest import free_port, local
+from tests.summary.test_views import edit_url, form_data, messages_of, open_editor
+
+NOW = local(2020, 7, 8, 10, 0)
+
+
+def test_a_double_click_on_submit_makes_one_submission_and_one_email(
+    reports, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(reports.user("nanjing_reporter"))
+    with time_machine.travel(NOW, tick=False):
+        open_editor(client)
+        summary = Summary.objects.get()
+        data = form_data(summary, action="submit")
+        with django_capture_on_commit_callbacks(execute=True):
+            first = client.post(edit_url(), data, follow=True)
+            second = client.post(edit_url(), data, follow=True)
+
+    assert messages_of(first) == ["已报送（第 2 版）至江苏省机关事务管理局。"]
+    assert messages_of(second) == ["第 2 版已于 2020-07-08 10:00 报送，内容没有修改，无需重复报送。"]
+    assert list(summary.versions.order_by("number").values_list("number", flat=True)) == [1, 2]
+    assert list(SummarySubmission.objects.values_list("version__number", flat=True)) == [2]
+    assert len(mail.outbox) == 1
+
+
+def test_a_changed_summary_can_be_submitted_again(reports):
+    summary = start_summary(reports.jiangsu, reports.org("320100"))
+    submit_summary(summary)
+
+    save_summary(summary, title=summary.title, body=summary.body + "\n补充一句。")
+    summary.refresh_from_db()
+    again = submit_summary(summary)
+
+    assert (again.version.number, SummarySubmission.objects.count()) == (2, 2)
+
+
+def test_resending_a_mail_that_went_says_so_and_sends_nothing(reports, client_for, django_capture_on_commit_callbacks):
+    client = client_for(reports.user("nanjing_reporter"))
+    summary = start_summary(reports.jiangsu, reports.org("320100"))
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = submit_summary(summary)
+    url = reverse("reporting:summary_resend", args=["2020-jiangsu", "320100", submission.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+
+    submission.refresh_from_db()
+    assert messages_of(response) == ["已发送，无需重发。"]
+    assert (len(mail.outbox), submission.mail_attempts, submission.mail_status) == (
+        1,
+        1,
+        SummarySubmission.MailStatus.SENT,
+    )
+
+
+def test_resending_a_failed_mail_sends_it(reports, client_for, django_capture_on_commit_callbacks):
+    client = client_for(reports.user("nanjing_reporter"))
+    summary = start_summary(reports.jiangsu, reports.org("320100"))
+    submission = submit_summary(summary)  # no commit: the first attempt has not run
+    SummarySubmission.objects.filter(pk=submission.pk).update(
+        mail_status=SummarySubmission.MailStatus.FAILED, mail_attempts=1, mail_next_attempt_at=local(2030, 1, 1)
+    )
+    url = reverse("reporting:summary_resend", args=["2020-jiangsu", "320100", submission.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+
+    submission.refresh_from_db()
+    assert messages_of(response) == ["已重新安排发送邮件，请稍后刷新查看发送状态。"]
+    assert (len(mail.outbox), submission.mail_attempts, submission.mail_status) == (
+        1,
+        2,
+        SummarySubmission.MailStatus.SENT,
+    )
+
+
+def test_the_pdf_and_docx_downloads_name_their_own_type_for_old_browsers():
+    pdf = _disposition("南京市机关事务管理局总结.pdf")
+    docx = _disposition("南京市机关事务管理局总结.docx")
+
+    assert pdf.startswith("attachment; filename=\"summary.pdf\"; filename*=UTF-8''%E5%8D%97")
+    assert pdf.endswith("%E6%80%BB%E7%BB%93.pdf")
+    assert docx.startswith('attachment; filename="summary.docx";')
+
+
+def test_the_pdf_view_sends_a_pdf_named_pdf(reports, client_for):
+    if not libreoffice_path():
+        pytest.skip("LibreOffice is not installed")
+    client = client_for(reports.user("nanjing_reporter"))
+    start_summary(reports.jiangsu, reports.org("320100"))
+
+    response = client.get(reverse("reporting:summary_pdf", args=["2020-jiangsu", "320100"]))
+
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    assert response["Content-Disposition"].startswith('attachment; filename="summary.pdf";')
+
+
+def test_reminders_that_fail_while_the_mail_server_is_down_go_once_it_is_back(demo, smtp, settings):
+    smtp()
+    settings.EMAIL_PORT = free_port()  # nothing listens there: the mail server is down
+
+    failed = send_summary_reminders(now=local(2020, 7, 9, 9, 0))
+
+    unsent = SummaryReminder.objects.filter(sent_at__isnull=True)
+    assert (failed, unsent.count(), SummaryReminder.objects.count()) == (0, 13, 13)
+    assert all(r.last_error and r.attempts == 1 for r in unsent)
+    assert set(unsent.values_list("next_attempt_at", flat=True)) == {local(2020, 7, 9, 9, 1)}
+
+    server = smtp()  # the mail server is back
+    assert send_summary_reminders(now=local(2020, 7, 9, 9, 0, 30)) == 0  # before the back-off ends
+    sent = send_summary_reminders(now=local(2020, 7, 9, 9, 15))
+    again = send_summary_reminders(now=local(2020, 7, 9, 9, 30))
+
+    assert (sent, again) == (13, 0)
+    recipients = sorted(rcpt[0] for rcpt, _ in server.messages)
+    assert recipients == sorted(o.email for o in demo.jiangsu.report_orgs.all() if o.email)
+    assert len(recipients) == len(set(recipients)) == 13
+    assert set(SummaryReminder.objects.values_list("attempts", "last_error")) == {(2, "")}
+
+
+def test_a_reminder_another_run_is_sending_is_not_sent_twice(demo):
+    send_summary_reminders(now=local(2020, 7, 9, 9, 0))
+    mail.outbox.clear()
+    # A run claimed this unsent reminder (its lease runs to 9:20) and has not finished.
+    reminder = SummaryReminder.objects.order_by("pk").first()
+    SummaryReminder.objects.filter(pk=reminder.pk).update(sent_at=None, next_attempt_at=local(2020, 7, 9, 9, 20))
+
+    assert send_summary_reminders(now=local(2020, 7, 9, 9, 10)) == 0
+    assert send_summary_reminders(now=local(2020, 7, 9, 9, 21)) == 1
+    assert [m.to for m in mail.outbox] == [[reminder.email]]
