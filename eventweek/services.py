@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch
 from django.utils import timezone
@@ -25,6 +25,10 @@ PERIODIC_SCHEDULES = {
 }
 # A failed notice is retried 1, 2, 4, 8 … minutes after the previous try, at most this many minutes apart.
 NOTICE_RETRY_CAP_MINUTES = 15
+# A claim (status SENDING) is a lease of this many minutes: a worker that dies mid-send leaves its row SENDING, and a
+# later run takes it over once the lease has run out. It is far longer than one send may take (EMAIL_TIMEOUT is
+# seconds), so a live claim is never taken twice.
+NOTICE_CLAIM_LEASE_MINUTES = 10
 
 
 class DomainError(Exception):
@@ -409,13 +413,31 @@ def notice_retry_at(notice: ActivityNotice) -> datetime.datetime:
     return notice.created_at + datetime.timedelta(minutes=delay)
 
 
+def notice_claim_lease() -> datetime.timedelta:
+    """How long a claim holds before another run may take the notice over."""
+    return datetime.timedelta(minutes=getattr(settings, "NOTICE_CLAIM_LEASE_MINUTES", NOTICE_CLAIM_LEASE_MINUTES))
+
+
+def claimable_notices(status_field: str = "status") -> Q:
+    """Notice rows a worker may claim now: waiting, failed, or SENDING under a lease that has run out.
+
+    A SENDING row without a claim time was left by a worker from before leases were recorded: it is taken over too.
+    Shared by every notice model whose statuses are "pending", "sending" and "failed".
+    """
+    expired = timezone.now() - notice_claim_lease()
+    return Q(**{f"{status_field}__in": ["pending", "failed"]}) | (
+        Q(**{status_field: "sending"}) & (Q(claimed_at__lte=expired) | Q(claimed_at__isnull=True))
+    )
+
+
 def _sendable(now: datetime.datetime):
-    """Notices still worth sending: waiting or failed, for the current version of a scheduled activity not yet over.
+    """Notices still worth sending: claimable (see `claimable_notices`), for the current version of a scheduled
+    activity not yet over.
 
     A notice of an older version is never sent: the newer version gets its own.
     """
     return ActivityNotice.objects.filter(
-        status__in=[ActivityNotice.Status.PENDING, ActivityNotice.Status.FAILED],
+        claimable_notices(),
         activity__status=Activity.Status.SCHEDULED,
         activity__sequence=F("sequence"),
         activity__end__gt=now,
@@ -445,7 +467,8 @@ def notice_subject(activity: Activity) -> str:
 
 
 def send_activity_notice(notice_id: int, *, now: datetime.datetime | None = None) -> bool:
-    """Send one notice. The conditional update claims it, so a retried task never sends twice."""
+    """Send one notice. The conditional update claims it for a lease, so a retried task never sends twice while the
+    claim is live, and a notice whose worker died while sending is taken over once the lease has run out."""
     now = now or timezone.now()
     notice = ActivityNotice.objects.select_related("activity__week", "org").filter(pk=notice_id).first()
     if notice is None:
@@ -455,22 +478,24 @@ def send_activity_notice(notice_id: int, *, now: datetime.datetime | None = None
     context = {"activity": activity, "org": notice.org, "link": activity_link(activity), "site_url": settings.SITE_URL}
     subject = notice_subject(activity)
     body = render_to_string("eventweek/email/activity_notice.txt", context)
+    claimed_at = timezone.now()
     claimed = (
-        _sendable(now).filter(pk=notice_id).update(status=ActivityNotice.Status.SENDING, attempts=F("attempts") + 1)
+        _sendable(now)
+        .filter(pk=notice_id)
+        .update(status=ActivityNotice.Status.SENDING, claimed_at=claimed_at, attempts=F("attempts") + 1)
     )
     if claimed != 1:
         return False
+    # Only the holder of this claim records the outcome: a worker whose lease ran out must not overwrite its successor.
+    mine = ActivityNotice.objects.filter(pk=notice_id, status=ActivityNotice.Status.SENDING, claimed_at=claimed_at)
     try:
         send_mail(subject, body, None, [notice.email])
     except Exception as exc:  # the mail server's failure is recorded and retried, never dropped
-        ActivityNotice.objects.filter(pk=notice_id).update(
-            status=ActivityNotice.Status.FAILED, last_error=str(exc)[:2000]
-        )
+        mine.update(status=ActivityNotice.Status.FAILED, last_error=str(exc)[:2000])
         logger.warning("activity notice %s failed: %s", notice_id, exc)
         return False
-    ActivityNotice.objects.filter(pk=notice_id).update(
-        status=ActivityNotice.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
+    if mine.update(status=ActivityNotice.Status.SENT, sent_at=timezone.now(), last_error="") != 1:
+        logger.warning("activity notice %s was sent after its claim had run out", notice_id)
     return True
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eventweek.models import LOCAL_TZ, Org, User, Week
-from eventweek.services import DomainError
+from eventweek.services import DomainError, claimable_notices
 from reporting.models import (
     DailyReport,
     ForwardedPackage,
@@ -845,19 +845,21 @@ def create_due_reminders(now: datetime.datetime | None = None) -> list[int]:
 
 
 def send_report_reminder(notice_id: int) -> bool:
-    """Send one reminder. The conditional update claims it, so a retried task never sends twice."""
-    claimed = ReportNotice.objects.filter(
-        pk=notice_id,
-        kind=ReportNotice.Kind.REMINDER,
-        status__in=[ReportNotice.Status.PENDING, ReportNotice.Status.FAILED],
-    ).update(status=ReportNotice.Status.SENDING, attempts=F("attempts") + 1)
+    """Send one reminder. The conditional update claims it for a lease, so a retried task never sends twice while the
+    claim is live, and a reminder whose worker died while sending is taken over once the lease has run out."""
+    claimed_at = timezone.now()
+    claimed = ReportNotice.objects.filter(claimable_notices(), pk=notice_id, kind=ReportNotice.Kind.REMINDER).update(
+        status=ReportNotice.Status.SENDING, claimed_at=claimed_at, attempts=F("attempts") + 1
+    )
     if claimed != 1:
         return False
+    # Only the holder of this claim records the outcome: a worker whose lease ran out must not overwrite its successor.
+    mine = ReportNotice.objects.filter(pk=notice_id, status=ReportNotice.Status.SENDING, claimed_at=claimed_at)
     notice = ReportNotice.objects.select_related("week", "org").get(pk=notice_id)
     week = notice.week
     # Filed between the claim and now: nothing to remind about.
     if DailyReport.objects.filter(week=week, org=notice.org, day=notice.day, first_submitted_at__isnull=False).exists():
-        ReportNotice.objects.filter(pk=notice_id).update(status=ReportNotice.Status.RECORDED)
+        mine.update(status=ReportNotice.Status.RECORDED)
         return False
     context = {
         "week": week,
@@ -873,20 +875,22 @@ def send_report_reminder(notice_id: int) -> bool:
     try:
         send_mail(subject, render_to_string("reporting/email/reminder.txt", context), None, [notice.email])
     except Exception as exc:  # the mail server's failure is recorded and retried, never dropped
-        ReportNotice.objects.filter(pk=notice_id).update(status=ReportNotice.Status.FAILED, last_error=str(exc))
+        mine.update(status=ReportNotice.Status.FAILED, last_error=str(exc))
         logger.warning("report reminder %s failed: %s", notice_id, exc)
         return False
-    ReportNotice.objects.filter(pk=notice_id).update(status=ReportNotice.Status.SENT, sent_at=timezone.now())
+    if mine.update(status=ReportNotice.Status.SENT, sent_at=timezone.now()) != 1:
+        logger.warning("report reminder %s was sent after its claim had run out", notice_id)
     return True
 
 
 def send_due_report_reminders(now: datetime.datetime | None = None) -> int:
-    """Create the due reminders and send them along with earlier failures of the day; return how many were sent."""
+    """Create the due reminders and send them along with the day's earlier failures and claims whose worker died;
+    return how many were sent."""
     now = now or timezone.now()
     create_due_reminders(now)
     pending = ReportNotice.objects.filter(
+        claimable_notices(),
         kind=ReportNotice.Kind.REMINDER,
-        status__in=[ReportNotice.Status.PENDING, ReportNotice.Status.FAILED],
         attempts__lt=5,
         day=local_today(now),
     ).values_list("pk", flat=True)

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from aiosmtpd.controller import Controller
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.utils.module_loading import import_string
 from django_q.models import Schedule
 
@@ -302,3 +303,53 @@ def test_a_server_down_for_an_hour_does_not_lose_the_reminder(one_recipient, smt
         assert run_reminders() == 1
 
     assert [rcpt for rcpt, _message in smtp.messages] == [["jieneng@ggj.example.cn"]]
+
+
+# -- a worker that dies after claiming ---------------------------------------------------------------------------------
+
+
+class WorkerKilled(BaseException):
+    """The worker process dies in the middle of a send (kill -9, out of memory, a deploy): nothing after it runs."""
+
+
+class DyingBackend(BaseEmailBackend):
+    """An email backend during whose send the worker dies, after the notice was claimed."""
+
+    def send_messages(self, email_messages):
+        raise WorkerKilled
+
+
+def test_a_notice_whose_worker_died_is_sent_once_the_lease_has_run_out_and_not_before(one_recipient, settings):
+    with at(6, 29, 8, 0):
+        services.create_due_notices()
+        notice = ActivityNotice.objects.get()
+        settings.EMAIL_BACKEND = "tests.eventweek.test_reminders.DyingBackend"
+        with pytest.raises(WorkerKilled):
+            services.send_activity_notice(notice.pk)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    notice.refresh_from_db()
+    assert (notice.status, notice.attempts) == (ActivityNotice.Status.SENDING, 1)
+    assert notice.claimed_at == datetime.datetime(2020, 6, 29, 8, 0, tzinfo=SHANGHAI)
+
+    with at(6, 29, 8, 9):
+        assert services.send_activity_notice(notice.pk) is False  # a retried task while the claim is live
+        assert run_reminders() == 0
+    with at(6, 29, 8, 10):
+        assert run_reminders() == 1
+    with at(6, 29, 8, 11):
+        assert run_reminders() == 0
+
+    assert recipients() == ["jieneng@ggj.example.cn"]
+    notice.refresh_from_db()
+    assert (notice.status, notice.attempts) == (ActivityNotice.Status.SENT, 2)
+    assert notice.sent_at == datetime.datetime(2020, 6, 29, 8, 10, tzinfo=SHANGHAI)
+
+
+def test_a_notice_left_sending_before_leases_were_recorded_is_taken_over(one_recipient):
+    with at(6, 29, 8, 0):
+        services.create_due_notices()
+        ActivityNotice.objects.update(status=ActivityNotice.Status.SENDING, claimed_at=None, attempts=1)
+    with at(6, 29, 8, 1):  # the back-off after one attempt
+        assert run_reminders() == 1
+
+    assert recipients() == ["jieneng@ggj.example.cn"]

@@ -1,8 +1,13 @@
 """The 15:00 reminder reaches only the orgs that have not filed, once; the 16:00 sweep records who is missing."""
 
 import datetime
+import smtplib
 
+import pytest
+import time_machine
 from django.core import mail
+from django.core.mail.backends import locmem
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django_q.models import Schedule
 
@@ -103,3 +108,81 @@ def test_a_reminder_claimed_before_the_org_filed_is_not_sent(demo, submit, trave
     assert nanjing.status == ReportNotice.Status.RECORDED
     assert mail.outbox == []
     assert len(ids) == 13
+
+
+class WorkerKilled(BaseException):
+    """The worker process dies in the middle of a send (kill -9, out of memory, a deploy): nothing after it runs."""
+
+
+class DyingBackend(BaseEmailBackend):
+    """An email backend during whose send the worker dies, after the reminder was claimed."""
+
+    def send_messages(self, email_messages):
+        raise WorkerKilled
+
+
+def test_a_reminder_whose_worker_died_is_sent_once_the_lease_has_run_out_and_not_before(demo, travel, settings):
+    travel(at(DAY1, 15, 0))
+    services.create_due_reminders()
+    xuzhou = ReportNotice.objects.get(org__code="320300")
+    settings.EMAIL_BACKEND = "tests.reporting.test_reminders.DyingBackend"
+    with pytest.raises(WorkerKilled):
+        services.send_report_reminder(xuzhou.pk)
+    xuzhou.refresh_from_db()
+    assert (xuzhou.status, xuzhou.claimed_at, xuzhou.attempts) == (ReportNotice.Status.SENDING, at(DAY1, 15, 0), 1)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    travel(at(DAY1, 15, 9, 59))
+    assert services.send_report_reminder(xuzhou.pk) is False  # a retried task while the claim is live
+    assert services.send_due_report_reminders() == 12  # everybody else
+    assert "xuzhou@jsjn.example.cn" not in [m.to[0] for m in mail.outbox]
+
+    travel(at(DAY1, 15, 10))
+    assert services.send_due_report_reminders() == 1
+    travel(at(DAY1, 15, 11))
+    assert services.send_due_report_reminders() == 0
+
+    assert [m.to for m in mail.outbox if m.to == ["xuzhou@jsjn.example.cn"]] == [["xuzhou@jsjn.example.cn"]]
+    xuzhou.refresh_from_db()
+    assert (xuzhou.status, xuzhou.attempts, xuzhou.sent_at) == (ReportNotice.Status.SENT, 2, at(DAY1, 15, 10))
+
+
+class HangingBackend(BaseEmailBackend):
+    """A mail server that hangs past the lease on the first send, while a later run takes the reminder over and
+    delivers it; the first send then fails."""
+
+    notice_pk = None
+
+    def send_messages(self, email_messages):
+        if self.notice_pk is not None:
+            notice_pk, HangingBackend.notice_pk = self.notice_pk, None
+            with time_machine.travel(at(DAY1, 15, 10), tick=False):
+                assert services.send_report_reminder(notice_pk) is True
+            raise smtplib.SMTPServerDisconnected("connection lost after 10 minutes")
+        return locmem.EmailBackend().send_messages(email_messages)
+
+
+def test_a_worker_whose_lease_ran_out_does_not_mark_its_successors_reminder_failed(demo, travel, settings):
+    travel(at(DAY1, 15, 0))
+    services.create_due_reminders()
+    xuzhou = ReportNotice.objects.get(org__code="320300")
+    settings.EMAIL_BACKEND = "tests.reporting.test_reminders.HangingBackend"
+    HangingBackend.notice_pk = xuzhou.pk
+
+    assert services.send_report_reminder(xuzhou.pk) is False
+
+    xuzhou.refresh_from_db()
+    assert (xuzhou.status, xuzhou.attempts, xuzhou.sent_at, xuzhou.last_error) == ("sent", 2, at(DAY1, 15, 10), "")
+    travel(at(DAY1, 15, 11))
+    assert services.send_due_report_reminders() == 12  # the others; Xuzhou is not reminded a second time
+    assert [m.to[0] for m in mail.outbox].count("xuzhou@jsjn.example.cn") == 1
+
+
+def test_a_reminder_left_sending_before_leases_were_recorded_is_taken_over(demo, travel):
+    travel(at(DAY1, 15, 0))
+    services.create_due_reminders()
+    ReportNotice.objects.filter(org__code="320300").update(status="sending", claimed_at=None, attempts=1)
+
+    assert services.send_due_report_reminders() == 13
+
+    assert ReportNotice.objects.get(org__code="320300").status == ReportNotice.Status.SENT
