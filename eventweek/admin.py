@@ -109,7 +109,7 @@ class ActivityChangeAdmin(admin.ModelAdmin):
 
 @admin.register(ActivityNotice)
 class ActivityNoticeAdmin(admin.ModelAdmin):
-    list_display = ("activity", "sequence", "org", "email", "status", "attempts", "created_at", "sent_at")
+    list_display = ("activity", "sequence", "org", "email", "status", "attempts", "created_at", "claimed_at", "sent_at")
     list_select_related = ("activity", "org")
     list_filter = ("status",)
     search_fields = ("email", "org__name", "activity__title")

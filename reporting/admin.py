@@ -52,7 +52,7 @@ class ReportPictureAdmin(admin.ModelAdmin):
 
 @admin.register(ReportNotice)
 class ReportNoticeAdmin(admin.ModelAdmin):
-    list_display = ("org", "day", "kind", "status", "attempts", "sent_at")
+    list_display = ("org", "day", "kind", "status", "attempts", "claimed_at", "sent_at")
     list_filter = ("kind", "status", "week")
     list_select_related = ("org",)
 
