@@ -1,14 +1,16 @@
 """Writes and reads of the quiz: papers, autosave, grading, results, participation, the prize draw."""
 
 import datetime
+import json
 import random
 import re
 import secrets
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -401,57 +403,127 @@ def grade(
 _SUBMIT_RETRIES = 5
 
 
-def submit_attempt(token: str, data=None, now: datetime.datetime | None = None, *, auto: bool = False) -> Attempt:
-    """Grade and close an attempt. Answers posted after the limit (plus grace) do not count; saved ones do.
+@dataclass(frozen=True)
+class _Sheet:
+    """What grading needs of an attempt, read in one raw query on the hot path (no model instance)."""
 
-    Two statements, no transaction: one read of the attempt (with the quiz's bank version and points), grading in
-    Python against the per-process copy of the keys, then one conditional UPDATE that claims and finishes the
-    attempt only while it is still open and its saved answers are the ones graded. Submitting twice is harmless (the
-    first grade stands); an autosave landing between the read and the claim makes the claim miss, and the attempt is
-    read and graded again with that save included.
+    pk: int
+    token: str
+    paper: list
+    answers: dict
+    started_at: datetime.datetime
+    deadline: datetime.datetime
+    status: str
+    saved_at: datetime.datetime | None
+    late_answers_ignored: bool
+    bank_version: int
+    points: int
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == Attempt.Status.SUBMITTED
+
+
+_READ_SHEET = (
+    "SELECT a.id, a.token, a.paper, a.answers, a.started_at, a.deadline, a.status, a.saved_at, "
+    "a.late_answers_ignored, a.quiz_id, q.bank_version, q.points_per_question "
+    "FROM quiz_attempt a INNER JOIN quiz_quiz q ON q.id = a.quiz_id WHERE a.token = %s"
+)
+_CLAIM = (
+    "UPDATE quiz_attempt SET status = %s, answers = %s, correct_questions = %s, submitted_at = %s, "
+    "auto_submitted = %s, late_answers_ignored = %s, score = %s, correct_count = %s, duration_ms = %s "
+    "WHERE id = %s AND status = %s AND "
+)
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _aware(value) -> datetime.datetime | None:
+    """A datetime column read by a raw query: aware on PostgreSQL, naive UTC (or text) on SQLite."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=datetime.UTC)
+
+
+def _read_sheet(token: str) -> tuple[_Sheet, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(_READ_SHEET, [token])
+        row = cursor.fetchone()
+    if row is None:
+        raise Attempt.DoesNotExist
+    pk, token, paper, answers, started, deadline, status, saved, late, quiz_id, version, points = row
+    sheet = _Sheet(
+        pk, token, _json(paper), _json(answers), _aware(started), _aware(deadline), status, _aware(saved),
+        bool(late), version, points,
+    )  # fmt: skip
+    return sheet, quiz_id
+
+
+def close_attempt(
+    token: str, data=None, now: datetime.datetime | None = None, *, auto: bool = False
+) -> tuple[int, bool]:
+    """Grade and close an attempt; returns (attempt id, whether late answers were ignored). The submit's hot path.
+
+    Two statements, no transaction and no model instances: one raw read of the attempt with its quiz's bank version
+    and points, grading in Python against this process's copy of the keys, then one conditional UPDATE that claims
+    and finishes the attempt only while it is still open and its saved answers are the ones graded. Answers posted
+    after the limit (plus grace) do not count; saved ones do. Submitting twice is harmless (the first grade stands).
+    An autosave landing between the read and the claim makes the claim miss; the attempt is then read and graded
+    again with that save included.
     """
     now = now or timezone.now()
+    ops = connection.ops
     for _round in range(_SUBMIT_RETRIES):
-        attempt = (
-            Attempt.objects.annotate(_bank_version=F("quiz__bank_version"), _points=F("quiz__points_per_question"))
-            .filter(token=token)
-            .get()
-        )
+        sheet, quiz_id = _read_sheet(token)
         if data is not None:
-            check_token(attempt, data)
-        if attempt.is_submitted:
-            return attempt
-        answers = dict(attempt.answers)
+            check_token(sheet, data)
+        if sheet.is_submitted:
+            return sheet.pk, sheet.late_answers_ignored
+        answers = dict(sheet.answers)
         late = False
-        keys = paper_keys(attempt, _bank(attempt.quiz_id, attempt._bank_version))
+        keys = paper_keys(sheet, _bank(quiz_id, sheet.bank_version))
         if data is not None:
-            posted = clean_answers(attempt, data, keys)
-            if is_within_time(attempt, now):
+            posted = clean_answers(sheet, data, keys)
+            if is_within_time(sheet, now):
                 answers.update(posted)
             else:
                 late = bool(posted) and any(answers.get(k) != v for k, v in posted.items())
-        correct, score, graded, right = grade(attempt, answers, keys, attempt._points)
-        finished = min(now, attempt.deadline)
-        fields = {
-            "status": Attempt.Status.SUBMITTED,
-            "answers": graded,
-            "correct_questions": right,
-            "submitted_at": finished if auto else now,
-            "auto_submitted": auto,
-            "late_answers_ignored": late,
-            "score": score,
-            "correct_count": correct,
-            "duration_ms": max(0, int((finished - attempt.started_at).total_seconds() * 1000)),
-        }
-        claim = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.OPEN)
-        claim = (
-            claim.filter(saved_at__isnull=True) if attempt.saved_at is None else claim.filter(saved_at=attempt.saved_at)
-        )
-        if claim.update(**fields) == 1:
-            for name, value in fields.items():
-                setattr(attempt, name, value)
-            return attempt
+        correct, score, graded, right = grade(sheet, answers, keys, sheet.points)
+        finished = min(now, sheet.deadline)
+        params = [
+            Attempt.Status.SUBMITTED,
+            ops.adapt_json_value(graded, None),
+            ops.adapt_json_value(right, None),
+            ops.adapt_datetimefield_value(finished if auto else now),
+            auto,
+            late,
+            score,
+            correct,
+            max(0, int((finished - sheet.started_at).total_seconds() * 1000)),
+            sheet.pk,
+            Attempt.Status.OPEN,
+        ]
+        if sheet.saved_at is None:
+            sql = _CLAIM + "saved_at IS NULL"
+        else:
+            sql = _CLAIM + "saved_at = %s"
+            params.append(ops.adapt_datetimefield_value(sheet.saved_at))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            claimed = cursor.rowcount
+        if claimed == 1:
+            return sheet.pk, late
     raise DomainError(_("答卷正在保存，请稍后再提交。"))
+
+
+def submit_attempt(token: str, data=None, now: datetime.datetime | None = None, *, auto: bool = False) -> Attempt:
+    """close_attempt, then the attempt as it now stands (for callers that show or count it)."""
+    pk, _late = close_attempt(token, data, now, auto=auto)
+    return Attempt.objects.get(pk=pk)
 
 
 def finalize_expired(quiz_id: int | None = None, now: datetime.datetime | None = None) -> int:

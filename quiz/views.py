@@ -122,16 +122,17 @@ def save(request, token):
 
 @require_POST
 def submit(request, token):
+    """The busiest write of the quiz: one read, grading in Python, one conditional update, then a redirect."""
     try:
-        attempt = services.submit_attempt(token, request.POST)
+        _pk, late = services.close_attempt(token, request.POST)
     except Attempt.DoesNotExist:
         raise Http404(_("没有这份答卷。")) from None
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("quiz:paper", token)
-    if attempt.late_answers_ignored:
+    if late:
         messages.warning(request, _("已超过答题时限，最后一次提交的答案未计入，按时限内已保存的答案评分。"))
-    return redirect("quiz:result", attempt.token)
+    return redirect("quiz:result", token)
 
 
 def result(request, token):

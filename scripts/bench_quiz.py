@@ -4,8 +4,9 @@
 It never touches the developer's database: with DATABASE_URL=postgres://…/NAME it creates a scratch database
 NAME_quizbench_<pid> on the same server (dropped at the end); without DATABASE_URL it uses a SQLite file in a temp dir.
 Then it migrates and seeds the scratch database, starts gunicorn (gthread workers, --no-control-socket) on 127.0.0.1
-and a free port, and drives it with a small thread-per-connection load generator (http.client, keep-alive), loopback
-only, bounded in time and count:
+and a free port, and drives it with a small load generator (one asyncio loop in one thread, raw HTTP/1.1 over
+keep-alive connections, request bytes built before the clock starts, so it takes little of the CPUs it shares with
+the server and the database), loopback only, bounded in time and count:
 
   floor_rps                      GET /quiz/ping/ (a trivial view on the same server: the framework's floor)
   start_rps                      POST the entry form (name, phone, unit) → 302 to the paper
@@ -20,6 +21,7 @@ Knobs (env): BENCH_SECONDS (per load phase, 8), BENCH_CLIENTS (16), BENCH_WORKER
 BENCH_BIG (1000000), BENCH_EXPORT (100000).
 """
 
+import asyncio
 import datetime
 import http.client
 import os
@@ -32,7 +34,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import tracemalloc
 import urllib.parse
@@ -107,6 +108,7 @@ def configure(scratch: Scratch) -> dict:
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_hex(32),
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SITE_URL": "http://127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "SESSION_COOKIE_SECURE": "0",
         "CSRF_COOKIE_SECURE": "0",
@@ -181,7 +183,7 @@ def bulk_attempts(quiz, count: int, closes: datetime.datetime, hours: int = 32) 
     rng = random.Random(quiz.pk)
     columns = (
         "quiz_id, token, name, phone, org_id, number, paper, answers, started_at, deadline, status, submitted_at, "
-        "auto_submitted, late_answers_ignored, score, max_score, correct_count, duration_ms"
+        "auto_submitted, late_answers_ignored, score, max_score, correct_count, duration_ms, correct_questions"
     )
     began = time.perf_counter()
 
@@ -209,6 +211,7 @@ def bulk_attempts(quiz, count: int, closes: datetime.datetime, hours: int = 32) 
                 100,
                 correct,
                 took,
+                "[]",
             )
 
     if connection.vendor == "postgresql":
@@ -220,7 +223,7 @@ def bulk_attempts(quiz, count: int, closes: datetime.datetime, hours: int = 32) 
             cursor.execute("ANALYZE quiz_attempt")
     else:
         adapt = connection.ops.adapt_datetimefield_value  # Django's SQLite text format, so range filters still work
-        marks = ", ".join(["%s"] * 18)
+        marks = ", ".join(["%s"] * 19)
         sql = f"INSERT INTO quiz_attempt ({columns}) VALUES ({marks})"
         batch = []
         with connection.cursor() as cursor:
@@ -288,94 +291,137 @@ def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
 
 
 class Client:
-    """One keep-alive connection with its cookies, like one phone."""
+    """One keep-alive connection with its cookies, like one phone: raw HTTP/1.1 over asyncio streams, so the load
+    generator spends as little of the shared CPUs as it can (requests are bytes built before the clock starts)."""
 
     def __init__(self, port: int):
         self.port = port
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
         self.cookies: dict[str, str] = {}
+        self.cookie_header = b""
+        self.csrf = ""
 
-    def request(self, method: str, path: str, body: dict | list | None = None) -> tuple[int, dict, bytes]:
-        headers = {}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        data = None
-        if body is not None:
-            data = urllib.parse.urlencode(body, doseq=True).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+    async def connect(self) -> None:
+        self.close()
+        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+    def build(self, method: str, path: str, body: dict | list | None = None) -> bytes:
+        """The request as bytes (with this client's cookies as they are now)."""
+        head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode() + self.cookie_header
+        if body is None:
+            return head + b"\r\n"
+        data = urllib.parse.urlencode(body, doseq=True).encode()
+        return (
+            head
+            + b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+            + str(len(data)).encode()
+            + b"\r\n\r\n"
+            + data
+        )
+
+    async def send(self, raw: bytes) -> tuple[int, dict[str, str], bytes]:
         for attempt in range(2):
             try:
-                self.conn.request(method, path, body=data, headers=headers)
-                response = self.conn.getresponse()
-                payload = response.read()
-                break
-            except (http.client.HTTPException, OSError):
-                self.conn.close()
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                if self.writer is None:
+                    await self.connect()
+                self.writer.write(raw)
+                return await self._response()
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                self.close()
                 if attempt == 1:
                     raise
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name.strip()] = rest.split(";", 1)[0]
-        return response.status, dict(response.getheaders()), payload
+        raise AssertionError("unreachable")
+
+    async def _response(self) -> tuple[int, dict[str, str], bytes]:
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers: dict[str, str] = {}
+        cookies_changed = False
+        for line in lines[1:]:
+            if not line:
+                continue
+            name, _, value = line.partition(":")
+            name, value = name.strip().lower(), value.strip()
+            if name == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key.strip()] = rest.split(";", 1)[0]
+                cookies_changed = True
+            else:
+                headers[name] = value
+        if cookies_changed:
+            self.cookie_header = ("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()) + "\r\n").encode()
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            chunks = []
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).split(b";", 1)[0], 16)
+                chunk = await self.reader.readexactly(size + 2)
+                if size == 0:
+                    break
+                chunks.append(chunk[:-2])
+            body = b"".join(chunks)
+        else:
+            body = await self.reader.readexactly(int(headers.get("content-length", "0")))
+        if headers.get("connection", "").lower() == "close":
+            self.close()
+        return status, headers, body
+
+    async def request(self, method: str, path: str, body: dict | list | None = None) -> tuple[int, dict, bytes]:
+        return await self.send(self.build(method, path, body))
 
 
 class Phase:
-    """Run `work(client, index)` on CLIENTS threads for SECONDS; collect statuses and latencies."""
+    """Run `await work(client, index, n)` on CLIENTS connections (one asyncio loop, one thread) for SECONDS;
+    collect statuses and latencies. `work` returns the status, or raises StopIteration when there is no more work."""
 
     def __init__(self, port: int, work, prepare=None):
         self.port, self.work, self.prepare = port, work, prepare
         self.latencies: list[float] = []
         self.errors = 0
         self.count = 0
-        self.lock = threading.Lock()
 
     def run(self) -> float:
-        clients = [Client(self.port) for _ in range(CLIENTS)]
-        if self.prepare:
-            for client in clients:
-                self.prepare(client)
-        stop = threading.Event()
-        barrier = threading.Barrier(CLIENTS + 1)
+        return asyncio.run(self._run())
 
-        def loop(client, index):
-            barrier.wait()
+    async def _run(self) -> float:
+        clients = [Client(self.port) for _ in range(CLIENTS)]
+        for client in clients:
+            await client.connect()
+            if self.prepare:
+                await self.prepare(client)
+        clock = time.perf_counter
+        began = clock()
+        stop_at = began + SECONDS
+
+        async def loop(client, index):
             n = 0
-            while not stop.is_set():
-                began = time.perf_counter()
+            while self.count < MAX_REQUESTS:
+                start = clock()
+                if start >= stop_at:
+                    return
                 try:
-                    status = self.work(client, index, n)
-                except (OSError, http.client.HTTPException):
+                    status = await self.work(client, index, n)
+                except (OSError, asyncio.IncompleteReadError, ValueError):
                     status = 599
                 except StopIteration:
                     return
-                elapsed = time.perf_counter() - began
+                self.latencies.append(clock() - start)
+                self.count += 1
                 n += 1
-                with self.lock:
-                    self.count += 1
-                    self.latencies.append(elapsed)
-                    if status >= 400:
-                        self.errors += 1
-                    if self.count >= MAX_REQUESTS:
-                        stop.set()
+                if status >= 400:
+                    self.errors += 1
 
-        threads = [threading.Thread(target=loop, args=(c, i), daemon=True) for i, c in enumerate(clients)]
-        for thread in threads:
-            thread.start()
-        barrier.wait()
-        began = time.perf_counter()
-        finished = threading.Event()
-
-        def stopper():
-            finished.wait(SECONDS)
-            stop.set()
-
-        threading.Thread(target=stopper, daemon=True).start()
-        for thread in threads:
-            thread.join()
-        finished.set()
-        return time.perf_counter() - began
+        await asyncio.gather(*(loop(client, index) for index, client in enumerate(clients)))
+        elapsed = clock() - began
+        for client in clients:
+            client.close()
+        return elapsed
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -392,7 +438,13 @@ def run_load(port: int, slug: str, org_ids: list[int]) -> dict:
     results: dict = {}
 
     # Floor: the trivial view.
-    floor = Phase(port, lambda client, i, n: client.request("GET", "/quiz/ping/")[0])
+    async def ping(client, index, n):
+        return (await client.send(client.ping))[0]
+
+    async def prepare_ping(client):
+        client.ping = client.build("GET", "/quiz/ping/")
+
+    floor = Phase(port, ping, prepare_ping)
     elapsed = floor.run()
     results["floor_rps"] = floor.count / elapsed
     errors = floor.errors
@@ -400,23 +452,20 @@ def run_load(port: int, slug: str, org_ids: list[int]) -> dict:
     # Starts: each client fetches the entry page once (CSRF cookie and token), then signs up new phones.
     entry = f"/quiz/{slug}/"
     tokens: dict[str, str] = {}  # token → phone
-    tokens_lock = threading.Lock()
 
-    def prepare(client):
-        status, _headers, body = client.request("GET", entry)
+    async def prepare(client):
+        status, _headers, body = await client.request("GET", entry)
         client.csrf = CSRF_INPUT.search(body.decode()).group(1)
 
-    def start(client, index, n):
+    async def start(client, index, n):
         phone = f"13{index:03d}{n:06d}"
-        status, headers, _body = client.request(
+        status, headers, _body = await client.request(
             "POST",
             entry,
             {"csrfmiddlewaretoken": client.csrf, "name": "压测", "phone": phone, "org": org_ids[n % len(org_ids)]},
         )
         if status == 302:
-            token = headers["Location"].rstrip("/").rsplit("/", 1)[-1]
-            with tokens_lock:
-                tokens[token] = phone
+            tokens[headers["location"].rstrip("/").rsplit("/", 1)[-1]] = phone
         return status
 
     starts = Phase(port, start, prepare)
@@ -426,24 +475,35 @@ def run_load(port: int, slug: str, org_ids: list[int]) -> dict:
     log(f"{len(tokens)} attempts started")
 
     # Submits: the started attempts and the prefilled ones, answered at random (the paper as the page shows it).
+    # The bodies are encoded before the clock starts; each client adds its own cookies and CSRF token.
     papers = dict(Attempt.objects.filter(quiz__slug=slug, status="open").values_list("token", "paper"))
     queue = list(papers)
     random.Random(1).shuffle(queue)
-    queue_lock = threading.Lock()
+    rng = random.Random(2)
+    bodies = {
+        token: urllib.parse.urlencode(
+            [("token", token)] + [(f"q_{item['q']}", "ABCDEF"[rng.choice(item["o"])]) for item in papers[token]]
+        )
+        for token in queue
+    }
     submitted: list[str] = []
 
-    def submit(client, index, n):
-        with queue_lock:
-            if not queue:
-                raise StopIteration
-            token = queue.pop()
-        body = [("csrfmiddlewaretoken", client.csrf), ("token", token)]
-        for item in papers.get(token, []):
-            body.append((f"q_{item['q']}", "ABCDEF"[random.choice(item["o"])]))
-        status, headers, _body = client.request("POST", f"/quiz/a/{token}/submit/", body)
-        if status == 302 and headers.get("Location", "").endswith("/result/"):
-            with queue_lock:
-                submitted.append(token)
+    async def submit(client, index, n):
+        if not queue:
+            raise StopIteration
+        token = queue.pop()
+        data = f"csrfmiddlewaretoken={client.csrf}&{bodies[token]}".encode()
+        raw = (
+            f"POST /quiz/a/{token}/submit/ HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode()
+            + client.cookie_header
+            + b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+            + str(len(data)).encode()
+            + b"\r\n\r\n"
+            + data
+        )
+        status, headers, _body = await client.send(raw)
+        if status == 302 and headers.get("location", "").endswith("/result/"):
+            submitted.append(token)
         return status
 
     submits = Phase(port, submit, prepare)
