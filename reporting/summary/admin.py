@@ -8,7 +8,8 @@ from reporting.models.summaries import Summary, SummaryPicture, SummaryReminder,
 class SummaryPictureInline(admin.TabularInline):
     model = SummaryPicture
     extra = 0
-    fields = ("image", "caption", "sort_order", "source")
+    fields = ("image", "caption", "sort_order", "source", "content_type", "removed_at")
+    readonly_fields = ("content_type", "removed_at")
 
 
 @admin.register(Summary)
@@ -46,5 +47,5 @@ class SummarySubmissionAdmin(admin.ModelAdmin):
 
 @admin.register(SummaryReminder)
 class SummaryReminderAdmin(admin.ModelAdmin):
-    list_display = ("org", "week", "due_at", "email", "sent_at")
+    list_display = ("org", "week", "due_at", "email", "sent_at", "attempts", "next_attempt_at")
     list_select_related = ("org", "week")

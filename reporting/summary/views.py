@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -101,21 +102,29 @@ def summary_edit(request, slug, code):
         initial={"title": summary.title, "body": summary.body},
     )
     if request.method == "POST" and form.is_valid():
-        version = services.save_summary(
-            summary,
-            title=form.cleaned_data["title"],
-            body=form.cleaned_data["body"],
-            captions=form.captions(),
-            drop=form.dropped(),
-            add=form.new_pictures(lambda key: services.read_candidate(candidates, key)),
-            user=request.user,
-        )
+        submitting = request.POST.get("action") == "submit"
+        # One transaction holds the summary's row lock from saving to submitting: a second identical click waits,
+        # then finds that version submitted and unchanged (no new version, no second submission).
+        with transaction.atomic():
+            version = services.save_summary(
+                summary,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                captions=form.captions(),
+                drop=form.dropped(),
+                add=form.new_pictures(lambda key: services.read_candidate(candidates, key)),
+                user=request.user,
+            )
+            refused = submission = None
+            if submitting:
+                try:
+                    submission = services.submit_summary(summary, request.user)
+                except DomainError as exc:  # the save stands: submit_summary rolled back only its own savepoint
+                    refused = exc
         summary.refresh_from_db()
-        if request.POST.get("action") == "submit":
-            try:
-                submission = services.submit_summary(summary, request.user)
-            except DomainError as exc:
-                messages.error(request, str(exc))
+        if submitting:
+            if refused is not None:
+                messages.error(request, str(refused))
                 return redirect(_edit_url(access.week, access.org))
             if submission.is_late:
                 messages.warning(

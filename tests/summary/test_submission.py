@@ -1,8 +1,12 @@
 """Submitting and mailing without duplicates or losses: a double click, a resend of what went, reminders retried."""
 
+import threading
+
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from reporting.models.summaries import Summary, SummaryReminder, SummarySubmission
@@ -140,3 +144,35 @@ def test_a_reminder_another_run_is_sending_is_not_sent_twice(demo):
     assert send_summary_reminders(now=local(2020, 7, 9, 9, 10)) == 0
     assert send_summary_reminders(now=local(2020, 7, 9, 9, 21)) == 1
     assert [m.to for m in mail.outbox] == [[reminder.email]]
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="needs two real connections: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_identical_submit_posts_at_the_same_moment_make_one_submission(reports):
+    user = reports.user("nanjing_reporter")
+    summary = start_summary(reports.jiangsu, reports.org("320100"), user)
+    data = form_data(summary, action="submit")
+    statuses, barrier = [], threading.Barrier(2)
+
+    def post():
+        from django.db import connection as conn
+
+        client = Client()
+        client.force_login(user)
+        try:
+            barrier.wait()
+            statuses.append(client.post(edit_url(), data).status_code)
+        finally:
+            conn.close()
+
+    with time_machine.travel(NOW, tick=False):
+        threads = [threading.Thread(target=post) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    assert statuses == [302, 302]
+    assert list(summary.versions.order_by("number").values_list("number", flat=True)) == [1, 2]
+    assert SummarySubmission.objects.count() == 1
+    assert len(mail.outbox) == 1
