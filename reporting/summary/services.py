@@ -258,8 +258,7 @@ def save_summary(
     if latest is not None and not add and summary.submissions.filter(version=latest).exists():
         title_now, body_now, pictures_now = _version_content(summary)
         if (latest.title, latest.body, latest.pictures) == (title_now, body_now, pictures_now):
-            summary.save(update_fields=["title", "body", "char_count"])
-            return latest
+            return latest  # nothing to save: the same text and pictures as the submitted version
     return _snapshot(summary, user, note or _("保存"))
 
 
