@@ -99,6 +99,7 @@ def paper(request, token):
             "quiz": attempt.quiz,
             "attempt": attempt,
             "questions": services.paper_questions(attempt),
+            "sheet": services.sheet_for(attempt),
             "remaining": remaining,
             "error": request.GET.get("e") == "1",
         },

@@ -18,7 +18,7 @@ the server and the database), loopback only, bounded in time and count:
   export_s, bare_openpyxl_s, export_vs_bare, export_peak_mb  the attempts export of BENCH_EXPORT (100,000) attempts
 
 Knobs (env): BENCH_SECONDS (per load phase, 8), BENCH_CLIENTS (16), BENCH_WORKERS (CPU count), BENCH_THREADS (4),
-BENCH_BIG (1000000), BENCH_EXPORT (100000).
+BENCH_BIG (1000000), BENCH_EXPORT (100000), BENCH_PREFILL (20000 open attempts for the submit phase).
 """
 
 import asyncio
@@ -48,7 +48,7 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 BIG = int(os.environ.get("BENCH_BIG", "1000000"))
 EXPORT_ROWS = int(os.environ.get("BENCH_EXPORT", "100000"))
-PREFILL = int(os.environ.get("BENCH_PREFILL", "6000"))
+PREFILL = int(os.environ.get("BENCH_PREFILL", "20000"))
 MAX_REQUESTS = 200_000  # per phase, whatever the time: the generator is bounded in count as well
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -476,15 +476,19 @@ def run_load(port: int, slug: str, org_ids: list[int]) -> dict:
 
     # Submits: the started attempts and the prefilled ones, answered at random (the paper as the page shows it).
     # The bodies are encoded before the clock starts; each client adds its own cookies and CSRF token.
-    papers = dict(Attempt.objects.filter(quiz__slug=slug, status="open").values_list("token", "paper"))
-    queue = list(papers)
+    # The hidden fields are the ones the paper page carries (the token and the signed sheet).
+    from quiz import services
+
+    open_attempts = {a.token: a for a in Attempt.objects.filter(quiz__slug=slug, status="open").select_related("quiz")}
+    queue = list(open_attempts)
     random.Random(1).shuffle(queue)
     rng = random.Random(2)
     bodies = {
         token: urllib.parse.urlencode(
-            [("token", token)] + [(f"q_{item['q']}", "ABCDEF"[rng.choice(item["o"])]) for item in papers[token]]
+            [("token", token), ("sheet", services.sheet_for(attempt))]
+            + [(f"q_{item['q']}", "ABCDEF"[rng.choice(item["o"])]) for item in attempt.paper]
         )
-        for token in queue
+        for token, attempt in open_attempts.items()
     }
     submitted: list[str] = []
 

@@ -25,6 +25,7 @@ def make_quiz(week, **settings):
         setattr(quiz, name, value)
     services.save_quiz(quiz)
     services.load_sample_bank(quiz)
+    quiz.refresh_from_db()  # the bank version the sample bank bumped, as a request would read it
     return quiz
 
 
@@ -38,11 +39,14 @@ def jiangsu_quiz(demo):
     return make_quiz(demo.jiangsu, question_count=10)
 
 
-def answers(attempt, choose=None, token=None) -> QueryDict:
-    """POST data answering every question of the attempt; choose(question) returns letters (default: correct)."""
+def answers(attempt, choose=None, token=None, sheet=True) -> QueryDict:
+    """POST data answering every question of the attempt, with the paper page's hidden fields (the token and, unless
+    sheet=False, the signed sheet); choose(question) returns letters (default: correct)."""
     questions = Question.objects.in_bulk([item["q"] for item in attempt.paper])
     data = QueryDict(mutable=True)
     data["token"] = token or attempt.token
+    if sheet:
+        data["sheet"] = services.sheet_for(attempt)
     for item in attempt.paper:
         question = questions[item["q"]]
         letters = choose(question) if choose else question.answer

@@ -1,0 +1,79 @@
+"""The submit's fast path: the paper page's signed sheet lets a submit close the attempt in one statement, and
+anything it cannot vouch for falls back to reading the attempt, with the same grade."""
+
+import re
+
+import time_machine
+from django.urls import reverse
+
+from quiz import services
+from quiz.models import Attempt, Question
+from tests.quiz.conftest import answers, at, only_active, start, wrong
+
+
+def test_the_paper_page_carries_a_signed_sheet_without_answers(client, demo, jiangsu_quiz):
+    attempt = start(jiangsu_quiz, demo, now=at(4, 10))
+    with time_machine.travel(at(4, 10, 1), tick=False):
+        page = client.get(reverse("quiz:paper", args=[attempt.token])).content.decode()
+    sheet = re.search(r'name="sheet" value="([^"]+)"', page).group(1)
+    assert sheet == services.sheet_for(attempt)
+    value = sheet.rsplit(":", 1)[0]
+    token, pk, quiz_id, _started, _deadline, paper = value.split(".", 5)
+    assert (token, int(pk), int(quiz_id)) == (attempt.token, attempt.pk, jiangsu_quiz.pk)
+    assert paper == ",".join(f"{i['q']}-{''.join(map(str, i['o']))}" for i in attempt.paper)
+
+
+def test_a_submit_with_the_sheet_is_one_statement_and_grades_exactly(demo, jiangsu_quiz, django_assert_num_queries):
+    attempt = start(jiangsu_quiz, demo, now=at(4, 10))
+    right = {item["q"] for item in attempt.paper[:7]}
+    data = answers(attempt, lambda q: q.answer if q.pk in right else wrong(q))
+    with django_assert_num_queries(1):
+        services.close_attempt(attempt.token, data, now=at(4, 10, 2, 30))
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.score, attempt.correct_count, attempt.duration_ms) == ("submitted", 35, 7, 150_000)
+    assert attempt.correct_questions == [item["q"] for item in attempt.paper[:7]]
+    assert attempt.submitted_at == at(4, 10, 2, 30)
+
+
+def test_a_sheet_of_another_attempt_or_a_tampered_one_is_not_trusted(demo, jiangsu_quiz):
+    mine = start(jiangsu_quiz, demo, phone="13900000001", now=at(4, 10))
+    other = start(jiangsu_quiz, demo, phone="13900000002", now=at(4, 10))
+    data = answers(mine)
+    data["sheet"] = services.sheet_for(other)
+    graded = services.submit_attempt(mine.token, data, now=at(4, 10, 2))
+    assert (graded.score, graded.correct_count) == (50, 10)
+    data = answers(other)
+    data["sheet"] = data["sheet"].replace(f".{jiangsu_quiz.pk}.", f".{jiangsu_quiz.pk + 1}.", 1)
+    graded = services.submit_attempt(other.token, data, now=at(4, 10, 2))
+    assert (graded.score, graded.correct_count, graded.started_at) == (50, 10, at(4, 10))
+
+
+def test_an_autosaved_answer_the_final_post_leaves_out_still_counts(demo, jiangsu_quiz):
+    attempt = start(jiangsu_quiz, demo, now=at(4, 10))
+    services.save_answers(attempt.token, answers(attempt), now=at(4, 10, 1))
+    data = answers(attempt)
+    first = attempt.paper[0]["q"]
+    del data[f"q_{first}"]  # e.g. the page was reopened on another phone and that question left blank
+    graded = services.submit_attempt(attempt.token, data, now=at(4, 10, 2))
+    assert (graded.score, graded.correct_count) == (50, 10)
+    assert graded.answers[str(first)] == Question.objects.get(pk=first).answer
+
+
+def test_a_key_corrected_after_the_page_was_drawn_is_the_one_graded_with(demo, jiangsu_quiz):
+    only_active(jiangsu_quiz, kind="single")
+    attempt = start(jiangsu_quiz, demo, now=at(4, 10))
+    data = answers(attempt)  # signs the sheet, remembering the bank version this process knows
+    question = Question.objects.get(pk=attempt.paper[0]["q"])
+    question.answer = next(letter for letter in question.letters if letter != question.answer)
+    question.save()  # bumps the bank version
+    graded = services.submit_attempt(attempt.token, data, now=at(4, 10, 2))
+    assert (graded.score, graded.correct_count) == (45, 9)
+    assert question.pk not in graded.correct_questions
+
+
+def test_a_second_submit_with_the_sheet_keeps_the_first_grade(demo, jiangsu_quiz):
+    attempt = start(jiangsu_quiz, demo, now=at(4, 10))
+    services.submit_attempt(attempt.token, answers(attempt, wrong), now=at(4, 10, 2))
+    again = services.submit_attempt(attempt.token, answers(attempt), now=at(4, 10, 3))
+    assert (again.score, again.submitted_at) == (0, at(4, 10, 2))
+    assert Attempt.objects.filter(token=attempt.token, status="submitted").count() == 1
