@@ -262,19 +262,24 @@ def start_attempt(quiz: Quiz, *, name: str, phone: str, org: Org, now: datetime.
         raise DomainError(_("该手机号已参加过本次竞答（每人限答 %(n)d 次）。") % {"n": quiz.attempts_per_person})
     paper = draw_paper(quiz)
     deadline = min(now + datetime.timedelta(seconds=quiz.time_limit_seconds), end)
+    attempt = Attempt(
+        quiz=quiz,
+        name=name.strip(),
+        phone=phone,
+        org=org,
+        number=used + 1,
+        paper=paper,
+        started_at=now,
+        deadline=deadline,
+        max_score=len(paper) * quiz.points_per_question,
+    )
     try:
-        with transaction.atomic():
-            return Attempt.objects.create(
-                quiz=quiz,
-                name=name.strip(),
-                phone=phone,
-                org=org,
-                number=used + 1,
-                paper=paper,
-                started_at=now,
-                deadline=deadline,
-                max_score=len(paper) * quiz.points_per_question,
-            )
+        if connection.in_atomic_block:  # a savepoint keeps the caller's transaction usable after a lost race
+            with transaction.atomic():
+                attempt.save(force_insert=True)
+        else:  # one INSERT in autocommit: no BEGIN and COMMIT round trips around it
+            attempt.save(force_insert=True)
+        return attempt
     except IntegrityError:
         raise DomainError(
             _("该手机号已参加过本次竞答（每人限答 %(n)d 次）。") % {"n": quiz.attempts_per_person}

@@ -49,10 +49,6 @@ def ping(request):
 def entry(request, slug):
     quiz = _public_quiz(slug)
     now = timezone.now()
-    existing = None
-    token = request.COOKIES.get(_cookie_name(quiz))
-    if token:
-        existing = Attempt.objects.filter(token=token, quiz=quiz).first()
     form = StartForm(request.POST or None, quiz=quiz)
     if request.method == "POST" and form.is_valid():
         try:
@@ -76,6 +72,11 @@ def entry(request, slug):
                 secure=request.is_secure(),
             )
             return response
+    # Only a page that is shown looks up the attempt this phone already has (a successful start never does).
+    existing = None
+    token = request.COOKIES.get(_cookie_name(quiz))
+    if token:
+        existing = Attempt.objects.filter(token=token, quiz=quiz).first()
     status = "before" if quiz.window_start and now < quiz.window_start else "after" if quiz.is_closed(now) else "open"
     start, end = quiz.local_window()
     return render(
