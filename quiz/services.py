@@ -485,8 +485,8 @@ def _ms(moment: datetime.datetime) -> int:
 
 
 def sheet_for(attempt: Attempt) -> str:
-    """What the paper page carries back on submit, signed with SECRET_KEY: the attempt's token and quiz, start and
-    deadline, and its questions with their option orders (the attempt's id lets the claim find the row by its key). No answers: the key never leaves the server."""
+    """What the paper page carries back on submit, signed with SECRET_KEY: the attempt's token, id and quiz, its
+    start and deadline, and its questions with their option orders. No answers: the key never leaves the server."""
     quiz = attempt.quiz
     _FACTS[quiz.pk] = (quiz.bank_version, quiz.points_per_question)
     paper = ",".join(f"{item['q']}-{''.join(str(i) for i in item['o'])}" for item in attempt.paper)
@@ -528,10 +528,12 @@ _SAVED_COVERED = {
 
 def _close_from_sheet(token: str, data, now: datetime.datetime) -> bool | None:
     """One statement: grade the signed paper in Python and claim the attempt with one conditional UPDATE that holds
-    only while it is open, every saved answer is overridden by the posted ones (so posted == saved merged with posted),
-    and the quiz's bank version and points are the ones graded with. True when it closed the attempt; None when
-    anything is off (no sheet, late, an autosave the post does not cover, a changed bank): the caller then takes the
-    two-statement path, which reads the attempt."""
+    only while it is open, every saved answer is overridden by a posted one (so the posted answers are the saved
+    ones merged with the post), and the quiz's bank version and points are the ones graded with.
+
+    True when it closed the attempt; None when anything is off (no sheet or a forged one, late, an answer it refuses,
+    an autosave the post does not cover, a changed bank, already submitted): the caller then takes the two-statement
+    path, which reads the attempt and decides (and words any error) exactly as without a sheet."""
     found = _read_signed_sheet(token, data)
     if found is None:
         return None
@@ -539,7 +541,10 @@ def _close_from_sheet(token: str, data, now: datetime.datetime) -> bool | None:
     if not is_within_time(sheet, now):
         return None
     keys = paper_keys(sheet, _bank(quiz_id, sheet.bank_version))
-    posted = clean_answers(sheet, data, keys)
+    try:
+        posted = clean_answers(sheet, data, keys)
+    except DomainError:
+        return None
     correct, score, graded, right = grade(sheet, posted, keys, sheet.points)
     ops, vendor = connection.ops, connection.vendor
     if vendor not in _SAVED_COVERED:
@@ -580,12 +585,12 @@ def close_attempt(
     """Grade and close an attempt; returns (attempt id or None, whether late answers were ignored). The hot path.
 
     A post carrying the page's signed sheet is closed by _close_from_sheet in one statement. Otherwise (or when
-    that misses), two statements, no transaction and no model instances: one raw read of the attempt with its quiz's bank version
-    and points, grading in Python against this process's copy of the keys, then one conditional UPDATE that claims
-    and finishes the attempt only while it is still open and its saved answers are the ones graded. Answers posted
-    after the limit (plus grace) do not count; saved ones do. Submitting twice is harmless (the first grade stands).
-    An autosave landing between the read and the claim makes the claim miss; the attempt is then read and graded
-    again with that save included.
+    that misses), two statements, no transaction and no model instances: one raw read of the attempt with its quiz's
+    bank version and points, grading in Python against this process's copy of the keys, then one conditional UPDATE
+    that claims and finishes the attempt only while it is still open and its saved answers are the ones graded.
+    Answers posted after the limit (plus grace) do not count; saved ones do. Submitting twice is harmless (the first
+    grade stands). An autosave landing between the read and the claim makes the claim miss; the attempt is then read
+    and graded again with that save included.
     """
     now = now or timezone.now()
     if data is not None and not auto and _close_from_sheet(token, data, now):

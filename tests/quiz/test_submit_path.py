@@ -3,9 +3,11 @@ anything it cannot vouch for falls back to reading the attempt, with the same gr
 
 import re
 
+import pytest
 import time_machine
 from django.urls import reverse
 
+from eventweek.services import DomainError
 from quiz import services
 from quiz.models import Attempt, Question
 from tests.quiz.conftest import answers, at, only_active, start, wrong
@@ -77,3 +79,15 @@ def test_a_second_submit_with_the_sheet_keeps_the_first_grade(demo, jiangsu_quiz
     again = services.submit_attempt(attempt.token, answers(attempt), now=at(4, 10, 3))
     assert (again.score, again.submitted_at) == (0, at(4, 10, 2))
     assert Attempt.objects.filter(token=attempt.token, status="submitted").count() == 1
+
+
+def test_an_answer_outside_the_paper_is_refused_with_the_sheet_too(demo, jiangsu_quiz):
+    attempt = start(jiangsu_quiz, demo, now=at(4, 10))
+    outside = Question.objects.filter(quiz=jiangsu_quiz).exclude(pk__in=[i["q"] for i in attempt.paper]).first()
+    data = answers(attempt)
+    data[f"q_{outside.pk}"] = "A"
+    with pytest.raises(DomainError) as error:
+        services.submit_attempt(attempt.token, data, now=at(4, 10, 2))
+    assert str(error.value) == f"提交的题目（编号 {outside.pk}）不在您的试卷上，答案未保存。"
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.score) == ("open", None)
