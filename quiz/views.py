@@ -3,8 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -134,7 +135,21 @@ def submit(request, token):
         return redirect("quiz:paper", token)
     if late:
         messages.warning(request, _("已超过答题时限，最后一次提交的答案未计入，按时限内已保存的答案评分。"))
-    return redirect("quiz:result", token)
+    return HttpResponseRedirect(_result_url(token))
+
+
+_RESULT_URLS: dict[str, tuple[str, str]] = {}
+
+
+def _result_url(token: str) -> str:
+    """reverse("quiz:result", token) without resolving the pattern on every submit (cached per script prefix; the
+    token is one the database or the signed sheet vouched for, and URL-safe by construction)."""
+    prefix = get_script_prefix()
+    parts = _RESULT_URLS.get(prefix)
+    if parts is None:
+        head, _marker, tail = reverse("quiz:result", args=["TOKEN"]).rpartition("TOKEN")
+        parts = _RESULT_URLS[prefix] = (head, tail)
+    return parts[0] + token + parts[1]
 
 
 def result(request, token):
