@@ -96,7 +96,7 @@ def test_an_answer_outside_the_paper_is_refused_with_the_sheet_too(demo, jiangsu
 def test_the_submit_page_redirects_to_the_score(client, demo, jiangsu_quiz):
     attempt = start(jiangsu_quiz, demo, now=at(4, 10))
     with time_machine.travel(at(4, 10, 2), tick=False):
-        response = client.post(reverse("quiz:submit", args=[attempt.token]), answers(attempt))
+        response = client.post(reverse("quiz:submit", args=[attempt.token]), dict(answers(attempt).lists()))
     assert (response.status_code, response["Location"]) == (302, reverse("quiz:result", args=[attempt.token]))
     attempt.refresh_from_db()
     assert (attempt.status, attempt.score) == ("submitted", 50)
