@@ -6,6 +6,12 @@ app_name = "quiz"
 
 urlpatterns = [
     path("ping/", views.ping, name="ping"),
+    # Public: no account. The attempt is identified by its unguessable token, never the phone. First, so the
+    # busiest requests (submit, autosave) are resolved without trying the management patterns.
+    path("a/<str:token>/submit/", views.submit, name="submit"),
+    path("a/<str:token>/save/", views.save, name="save"),
+    path("a/<str:token>/", views.paper, name="paper"),
+    path("a/<str:token>/result/", views.result, name="result"),
     # Management: login, org-tree permissions.
     path("manage/", views.manage_index, name="manage_index"),
     path("manage/week/<slug:slug>/", views.manage_week, name="manage_week"),
@@ -22,10 +28,5 @@ urlpatterns = [
     path("manage/<int:pk>/exports/", views.manage_exports, name="manage_exports"),
     path("manage/<int:pk>/exports/<int:job_id>/", views.manage_export, name="manage_export"),
     path("manage/<int:pk>/exports/<int:job_id>/download/", views.export_download, name="export_download"),
-    # Public: no account. The attempt is identified by its unguessable token, never the phone.
-    path("a/<str:token>/", views.paper, name="paper"),
-    path("a/<str:token>/save/", views.save, name="save"),
-    path("a/<str:token>/submit/", views.submit, name="submit"),
-    path("a/<str:token>/result/", views.result, name="result"),
     path("<slug:slug>/", views.entry, name="entry"),
 ]
