@@ -10,7 +10,7 @@ the server and the database), loopback only, bounded in time and count:
 
   floor_rps                      GET /quiz/ping/ (a trivial view on the same server: the framework's floor)
   start_rps                      POST the entry form (name, phone, unit) → 302 to the paper
-  submit_rps, submit_p50/95/99_ms POST a 20-question paper → 302 to the score
+  submit_rps, submit_p50/95/99_ms POST a 20-question paper with the page's hidden fields (token, signed sheet) → 302
   submit_vs_floor                submit_rps / floor_rps
   errors                         non-2xx/3xx responses and failed connections, all phases
   lost_attempts                  started or submitted attempts the database does not hold (as submitted), or holds twice
