@@ -254,12 +254,9 @@ def start_attempt(quiz: Quiz, *, name: str, phone: str, org: Org, now: datetime.
     phone = normalize_phone(phone)
     if not org.is_within(quiz.week.organizer):
         raise DomainError(_("所选单位不在本次竞答的范围内。"))
-    already = list(Attempt.objects.filter(quiz=quiz, phone=phone).values_list("status", "deadline"))
-    if any(status == Attempt.Status.OPEN and deadline > now - grace() for status, deadline in already):
-        raise DomainError(_("该手机号有一份未提交的答卷，请在原设备上继续答题。"))
-    used = len(already)
-    if used >= quiz.attempts_per_person:
-        raise DomainError(_("该手机号已参加过本次竞答（每人限答 %(n)d 次）。") % {"n": quiz.attempts_per_person})
+    # With one attempt per person (the default) the unique constraint alone decides: the first attempt is inserted
+    # without looking, and only a refused insert looks up why, to say so. With more, the number comes from a count.
+    used = 0 if quiz.attempts_per_person == 1 else _check_used(quiz, phone, now)
     paper = draw_paper(quiz)
     deadline = min(now + datetime.timedelta(seconds=quiz.time_limit_seconds), end)
     attempt = Attempt(
@@ -281,9 +278,21 @@ def start_attempt(quiz: Quiz, *, name: str, phone: str, org: Org, now: datetime.
             attempt.save(force_insert=True)
         return attempt
     except IntegrityError:
+        _check_used(quiz, phone, now)  # words the refusal when the phone's attempts explain it
         raise DomainError(
             _("该手机号已参加过本次竞答（每人限答 %(n)d 次）。") % {"n": quiz.attempts_per_person}
         ) from None
+
+
+def _check_used(quiz: Quiz, phone: str, now: datetime.datetime) -> int:
+    """How many attempts the phone has used; a DomainError when it has one still open or none left."""
+    already = list(Attempt.objects.filter(quiz=quiz, phone=phone).values_list("status", "deadline"))
+    if any(status == Attempt.Status.OPEN and deadline > now - grace() for status, deadline in already):
+        raise DomainError(_("该手机号有一份未提交的答卷，请在原设备上继续答题。"))
+    used = len(already)
+    if used >= quiz.attempts_per_person:
+        raise DomainError(_("该手机号已参加过本次竞答（每人限答 %(n)d 次）。") % {"n": quiz.attempts_per_person})
+    return used
 
 
 # -- answering ---------------------------------------------------------------------------------------------------
