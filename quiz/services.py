@@ -47,7 +47,8 @@ def get_quiz_for_user(user, pk: int) -> Quiz:
 
 
 def get_public_quiz(slug: str) -> Quiz:
-    return Quiz.objects.select_related("week__organizer", "activity").get(slug=slug)
+    """A quiz anyone may take; Quiz.DoesNotExist (a 404) until its week is published."""
+    return Quiz.objects.select_related("week__organizer", "activity").get(slug=slug, week__published_at__isnull=False)
 
 
 def get_attempt(token: str) -> Attempt:
