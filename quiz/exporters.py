@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from eventweek.models import Org
 from quiz import services
-from quiz.models import Attempt, ExportJob, Quiz
+from quiz.models import Attempt, ExportJob, Quiz, mask_phone
 
 PROGRESS_EVERY = 5000
 
@@ -39,8 +39,10 @@ class Exporter:
     title = ""
     header: list[str] = []
 
-    def __init__(self, quiz: Quiz):
+    def __init__(self, quiz: Quiz, *, show_phones: bool = False):
+        """show_phones: the result of services.can_see_phones for whoever asked; phones are masked otherwise."""
         self.quiz = quiz
+        self.show_phones = show_phones
 
     def count(self) -> int:
         raise NotImplementedError
@@ -87,6 +89,7 @@ class AttemptsExporter(Exporter):
         # Times come as epoch milliseconds: building datetimes from integers is several times faster than parsing.
         base = datetime.datetime(1970, 1, 1) + datetime.timedelta(hours=8)
         ms = datetime.timedelta(milliseconds=1)
+        shown = (lambda phone: phone) if self.show_phones else mask_phone
         rank = 0
         for name, phone, org_id, score, max_score, correct, duration_ms, started, submitted, auto in queryset.iterator(
             chunk_size=5000
@@ -95,7 +98,7 @@ class AttemptsExporter(Exporter):
             yield (
                 rank,
                 name,
-                phone,
+                shown(phone),
                 names.get(org_id, ""),
                 score,
                 max_score,
@@ -208,9 +211,12 @@ def export_dir() -> Path:
 
 
 def start_export(quiz: Quiz, kind: str, user=None) -> ExportJob:
-    """Record an export job and enqueue the task after commit."""
+    """Record an export job and enqueue the task after commit. The attempts export (every phone in full) is only for
+    those services.can_see_phones allows; the others get a DomainError."""
     if kind not in EXPORTERS:
         raise services.DomainError(_("不支持的导出内容。"))
+    if kind == ExportJob.Kind.ATTEMPTS:
+        services.require_phone_access(user, quiz)
     job = ExportJob.objects.create(quiz=quiz, kind=kind, created_by=user)
     from django_q.tasks import async_task
 
@@ -226,8 +232,8 @@ def run_export(job_id: int) -> bool:
         != 1
     ):
         return False
-    job = ExportJob.objects.select_related("quiz__week__organizer", "quiz__activity").get(pk=job_id)
-    exporter = EXPORTERS[job.kind](job.quiz)
+    job = ExportJob.objects.select_related("quiz__week__organizer", "quiz__activity", "created_by").get(pk=job_id)
+    exporter = EXPORTERS[job.kind](job.quiz, show_phones=services.can_see_phones(job.created_by, job.quiz))
     relative = f"quiz-exports/{uuid.uuid4().hex}.xlsx"
     try:
         total = exporter.count()

@@ -46,6 +46,22 @@ def get_quiz_for_user(user, pk: int) -> Quiz:
     return quizzes_for_user(user).get(pk=pk)
 
 
+def can_see_phones(user, quiz: Quiz) -> bool:
+    """Phone numbers are personal data: in full only for an admin of the quiz week's organizer org (or a
+    superuser). Everyone else, on every page and in every export, sees them masked (138****5678)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user.role == user.Role.ADMIN and user.org_id is not None and user.org_id == quiz.week.organizer_id
+
+
+def require_phone_access(user, quiz: Quiz) -> None:
+    """The attempts export lists every phone in full: only those who may see them start or download it."""
+    if not can_see_phones(user, quiz):
+        raise DomainError(_("答卷明细含完整手机号，只有主办单位的管理员可以导出。"))
+
+
 def get_public_quiz(slug: str) -> Quiz:
     """A quiz anyone may take; Quiz.DoesNotExist (a 404) until its week is published."""
     return Quiz.objects.select_related("week__organizer", "activity").get(slug=slug, week__published_at__isnull=False)

@@ -303,7 +303,12 @@ def manage_leaderboard(request, pk):
     return render(
         request,
         "quiz/manage/leaderboard.html",
-        {"quiz": quiz, "rows": services.leaderboard(quiz, 100), "tab": "leaderboard"},
+        {
+            "quiz": quiz,
+            "rows": services.leaderboard(quiz, 100),
+            "show_phones": services.can_see_phones(request.user, quiz),
+            "tab": "leaderboard",
+        },
     )
 
 
@@ -357,6 +362,7 @@ def manage_draw_detail(request, pk, draw_id):
             "draw": draw,
             "winners": services.draw_winners(draw),
             "verified": services.verify_draw(draw),
+            "show_phones": services.can_see_phones(request.user, quiz),
             "tab": "draw",
         },
     )
@@ -366,11 +372,21 @@ def manage_draw_detail(request, pk, draw_id):
 def manage_exports(request, pk):
     quiz = _managed_quiz(request, pk)
     form = ExportForm(request.POST or None)
+    show_phones = services.can_see_phones(request.user, quiz)
     if request.method == "POST" and form.is_valid():
-        job = exporters.start_export(quiz, form.cleaned_data["kind"], request.user)
-        return redirect("quiz:manage_export", quiz.pk, job.pk)
+        try:
+            job = exporters.start_export(quiz, form.cleaned_data["kind"], request.user)
+        except DomainError as exc:
+            form.add_error("kind", str(exc))
+        else:
+            return redirect("quiz:manage_export", quiz.pk, job.pk)
     jobs = ExportJob.objects.filter(quiz=quiz)[:20]
-    return render(request, "quiz/manage/exports.html", {"quiz": quiz, "form": form, "jobs": jobs, "tab": "exports"})
+    return render(
+        request,
+        "quiz/manage/exports.html",
+        {"quiz": quiz, "form": form, "jobs": jobs, "show_phones": show_phones, "tab": "exports"},
+        status=400 if form.errors else 200,
+    )
 
 
 def _job(quiz, job_id) -> ExportJob:
@@ -401,6 +417,8 @@ def manage_export(request, pk, job_id):
 def export_download(request, pk, job_id):
     quiz = _managed_quiz(request, pk)
     job = _job(quiz, job_id)
+    if job.kind == ExportJob.Kind.ATTEMPTS and not services.can_see_phones(request.user, quiz):
+        raise Http404(_("没有这个导出任务。"))
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404(_("文件尚未生成。"))
     path = exporters.export_path(job)

@@ -11,7 +11,7 @@ PAGES = [
     ("quiz:manage_quiz", "每卷 10 题"),
     ("quiz:manage_settings", 'name="time_limit_seconds" value="600"'),
     ("quiz:manage_bank", "题库（88 题）"),
-    ("quiz:manage_leaderboard", "13900000001"),
+    ("quiz:manage_leaderboard", "王芳"),
     ("quiz:manage_participation", "参与人数合计 <strong>1</strong> 人"),
     ("quiz:manage_questions", "2020年全国节能宣传周的主题是什么？"),
     ("quiz:manage_draw", "抽奖资格：得分 50 分及以上"),
