@@ -1,6 +1,7 @@
 """Exports as small classes that yield a header and rows; one writer streams them into xlsx (write-only mode)."""
 
 import datetime
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -9,12 +10,14 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import BigIntegerField, Func
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from eventweek.models import Org
 from quiz import services
 from quiz.models import Attempt, ExportJob, Quiz, mask_phone
+from reporting.models.reports import PrivateStorage
 
 PROGRESS_EVERY = 5000
 
@@ -206,8 +209,25 @@ def write_xlsx(exporter: Exporter, path: Path, progress: Callable[[int], None] |
     return written
 
 
+class QuizExportStorage(PrivateStorage):
+    """Export files hold personal data: they live outside MEDIA_ROOT (which DEBUG serves openly at /media/), next to
+    the report pictures, and are served only by the permission-checked export_download view."""
+
+    @cached_property
+    def base_location(self):
+        configured = getattr(settings, "QUIZ_EXPORT_ROOT", None)
+        if configured:
+            return str(configured)
+        return os.path.join(PrivateStorage.base_location.func(self), "quiz-exports")
+
+
+def export_storage() -> QuizExportStorage:
+    """A fresh storage each time, so a changed setting (a test's tmp folder) is always the one used."""
+    return QuizExportStorage()
+
+
 def export_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "quiz-exports"
+    return Path(export_storage().location)
 
 
 def start_export(quiz: Quiz, kind: str, user=None) -> ExportJob:
@@ -234,13 +254,14 @@ def run_export(job_id: int) -> bool:
         return False
     job = ExportJob.objects.select_related("quiz__week__organizer", "quiz__activity", "created_by").get(pk=job_id)
     exporter = EXPORTERS[job.kind](job.quiz, show_phones=services.can_see_phones(job.created_by, job.quiz))
-    relative = f"quiz-exports/{uuid.uuid4().hex}.xlsx"
+    storage = export_storage()
+    name = f"{uuid.uuid4().hex}.xlsx"
     try:
         total = exporter.count()
         ExportJob.objects.filter(pk=job_id).update(rows_total=total)
         written = write_xlsx(
             exporter,
-            Path(settings.MEDIA_ROOT) / relative,
+            Path(storage.path(name)),
             progress=lambda n: ExportJob.objects.filter(pk=job_id).update(rows_done=n),
         )
     except Exception as exc:
@@ -250,11 +271,12 @@ def run_export(job_id: int) -> bool:
         status=ExportJob.Status.DONE,
         rows_done=written,
         rows_total=max(total, written),
-        file=relative,
+        file=name,
         finished_at=timezone.now(),
     )
     return True
 
 
 def export_path(job: ExportJob) -> Path:
-    return Path(settings.MEDIA_ROOT) / job.file
+    """Where a job's file is; a name that would leave the export root raises SuspiciousFileOperation."""
+    return Path(export_storage().path(job.file))
