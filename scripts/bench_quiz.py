@@ -16,9 +16,11 @@ the server and the database), loopback only, bounded in time and count:
   lost_attempts                  started or submitted attempts the database does not hold (as submitted), or holds twice
   leaderboard_ms, participation_ms  the management pages over BENCH_BIG (1,000,000) attempts (median of 5, in process)
   export_s, bare_openpyxl_s, export_vs_bare, export_peak_mb  the attempts export of BENCH_EXPORT (100,000) attempts
+  export_peak_mb_10k             export_peak_mb measured the same way for BENCH_EXPORT_SMALL (10,000) attempts: memory
+                                 that does not grow with the row count keeps the two close
 
 Knobs (env): BENCH_SECONDS (per load phase, 8), BENCH_CLIENTS (16), BENCH_WORKERS (CPU count), BENCH_THREADS (4),
-BENCH_BIG (1000000), BENCH_EXPORT (100000), BENCH_PREFILL (20000 open attempts for the submit phase).
+BENCH_BIG (1000000), BENCH_EXPORT (100000), BENCH_EXPORT_SMALL (10000), BENCH_PREFILL (20000 open attempts for the submit phase).
 """
 
 import asyncio
@@ -48,6 +50,7 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 BIG = int(os.environ.get("BENCH_BIG", "1000000"))
 EXPORT_ROWS = int(os.environ.get("BENCH_EXPORT", "100000"))
+EXPORT_ROWS_SMALL = int(os.environ.get("BENCH_EXPORT_SMALL", "10000"))
 PREFILL = int(os.environ.get("BENCH_PREFILL", "20000"))
 MAX_REQUESTS = 200_000  # per phase, whatever the time: the generator is bounded in count as well
 
@@ -578,6 +581,7 @@ def time_export(quiz) -> dict:
     exporter = exporters.AttemptsExporter(quiz)
     rows = list(exporter.rows())
     path = Path(os.environ["MEDIA_ROOT"]) / "bare.xlsx"
+    path.parent.mkdir(parents=True, exist_ok=True)  # the exports themselves are written to the private root
     began = time.perf_counter()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(exporter.title)
@@ -600,6 +604,24 @@ def time_export(quiz) -> dict:
         "export_vs_bare": export_s / bare_s if bare_s else 0,
         "export_peak_mb": peak / 1024 / 1024,
     }
+
+
+def export_peak_small(quiz) -> dict:
+    """export_peak_mb as time_export measures it (an untraced run first, then a run under tracemalloc), for the
+    smaller export: compared with export_peak_mb it shows whether memory grows with the row count."""
+    from quiz import exporters
+    from quiz.models import ExportJob
+
+    job = ExportJob.objects.create(quiz=quiz, kind=ExportJob.Kind.ATTEMPTS)
+    exporters.run_export(job.pk)
+    job.refresh_from_db()
+    assert job.status == "done" and job.rows_done == EXPORT_ROWS_SMALL, (job.status, job.rows_done)
+    job = ExportJob.objects.create(quiz=quiz, kind=ExportJob.Kind.ATTEMPTS)
+    tracemalloc.start()
+    exporters.run_export(job.pk)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"export_peak_mb_10k": peak / 1024 / 1024}
 
 
 def main() -> None:
@@ -642,11 +664,15 @@ def main() -> None:
         export = closed_quiz("bench-export", closes)
         bulk_attempts(export, EXPORT_ROWS, closes)
         results.update(time_export(export))
+        small = closed_quiz("bench-export-small", closes)
+        bulk_attempts(small, EXPORT_ROWS_SMALL, closes)
+        results.update(export_peak_small(small))
 
         for key in (
             "attempts_started", "attempts_submitted", "floor_rps", "start_rps", "submit_rps", "submit_p50_ms", "submit_p95_ms", "submit_p99_ms",
             "submit_vs_floor", "errors", "lost_attempts", "leaderboard_ms", "participation_ms",
             "participation_rollup_s", "export_s", "bare_openpyxl_s", "export_vs_bare", "export_peak_mb",
+            "export_peak_mb_10k",
         ):  # fmt: skip
             value = results[key]
             print(f"{key}={value}" if isinstance(value, int) else f"{key}={value:.2f}", flush=True)
