@@ -410,7 +410,10 @@ def manage_export(request, pk, job_id):
                 "rows_total": job.rows_total,
             }
         )
-    return render(request, "quiz/manage/export.html", {"quiz": quiz, "job": job, "tab": "exports"})
+    can_download = job.kind != ExportJob.Kind.ATTEMPTS or services.can_see_phones(request.user, quiz)
+    return render(
+        request, "quiz/manage/export.html", {"quiz": quiz, "job": job, "can_download": can_download, "tab": "exports"}
+    )
 
 
 @login_required

@@ -88,8 +88,9 @@
           document.getElementById("export-label").textContent = data.label;
           document.getElementById("export-rows").textContent = data.rows_done;
           document.getElementById("export-progress").value = data.percent;
+          var download = document.getElementById("export-download");
           if (data.status === "done") {
-            document.getElementById("export-download").hidden = false;
+            if (download) download.hidden = false;
           } else if (data.status !== "failed") {
             setTimeout(poll, 1500);
           }

@@ -93,6 +93,9 @@ def test_the_rest_of_the_tree_cannot_start_or_download_the_attempts_export(
     exports_page = client.get(reverse("quiz:manage_exports", args=[quiz.pk])).content.decode()
     assert reverse("quiz:export_download", args=[quiz.pk, owners.pk]) not in exports_page
     assert "仅主办单位管理员可下载" in exports_page
+    job_page = client.get(reverse("quiz:manage_export", args=[quiz.pk, owners.pk])).content.decode()
+    assert reverse("quiz:export_download", args=[quiz.pk, owners.pk]) not in job_page
+    assert "答卷明细含完整手机号，仅主办单位管理员可下载。" in job_page
 
 
 def test_the_rest_of_the_tree_still_exports_participation(client_for, demo, quiz, django_capture_on_commit_callbacks):
