@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from eventweek.models import Org
+from eventweek.storage import PrivateStorage
 from quiz import services
 from quiz.models import Attempt, ExportJob, Quiz, mask_phone
-from reporting.models.reports import PrivateStorage
 
 PROGRESS_EVERY = 5000
 

@@ -4,12 +4,11 @@ import os
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from eventweek.models import Org, Week
+from eventweek.storage import PrivateStorage
 
 __all__ = [
     "ItemKind",
@@ -23,21 +22,6 @@ __all__ = [
     "ForwardedPackage",
     "private_storage",
 ]
-
-
-class PrivateStorage(FileSystemStorage):
-    """Report pictures live outside MEDIA_ROOT: they are only served through a permission-checked view."""
-
-    @cached_property
-    def base_location(self):
-        configured = getattr(settings, "REPORT_PRIVATE_ROOT", None)
-        if configured:
-            return str(configured)
-        return os.path.join(os.path.dirname(str(settings.MEDIA_ROOT).rstrip("/")), "private-media")
-
-    @cached_property
-    def base_url(self):
-        return None
 
 
 _private_storage = PrivateStorage()
