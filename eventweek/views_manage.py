@@ -181,33 +181,28 @@ def activity_edit(request, slug, pk):
     return _activity_form_page(request, week, activity)
 
 
-@login_required
-@require_POST
-def activity_cancel(request, slug, pk):
+def _change_activity_status(request, slug, pk, service, done_message):
+    """Cancel or restore one of the week's own activities through its service, then back to the week."""
     week = _week_or_404(request.user, slug)
     activity = _activity_or_404(week, pk)
     if not services.can_change_week(request.user):
         return _forbidden(request, week)
     try:
-        services.cancel_activity(activity, user=request.user)
+        service(activity, user=request.user)
     except services.DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("活动“%(title)s”已取消。") % {"title": activity.title})
+        messages.success(request, done_message % {"title": activity.title})
     return redirect("eventweek:manage_week", slug=week.slug)
+
+
+@login_required
+@require_POST
+def activity_cancel(request, slug, pk):
+    return _change_activity_status(request, slug, pk, services.cancel_activity, _("活动“%(title)s”已取消。"))
 
 
 @login_required
 @require_POST
 def activity_restore(request, slug, pk):
-    week = _week_or_404(request.user, slug)
-    activity = _activity_or_404(week, pk)
-    if not services.can_change_week(request.user):
-        return _forbidden(request, week)
-    try:
-        services.restore_activity(activity, user=request.user)
-    except services.DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("活动“%(title)s”已恢复。") % {"title": activity.title})
-    return redirect("eventweek:manage_week", slug=week.slug)
+    return _change_activity_status(request, slug, pk, services.restore_activity, _("活动“%(title)s”已恢复。"))
