@@ -146,7 +146,7 @@ def load(stdout=None) -> None:
     cities = list(jiangsu.report_orgs.order_by("path"))
     if not DailyReport.objects.filter(week=jiangsu).exists():
         make_week_reports(jiangsu, cities, items_per_day=2, pictures_per_item=1)
-    from reporting.summary.services import save_summary, start_summary
+    from reporting.summary.services import save_summary, start_summary, submit_summary
 
     plan = [
         ("320100", datetime.datetime(2020, 7, 8, 10, 0)),
@@ -157,27 +157,13 @@ def load(stdout=None) -> None:
         org = Org.objects.get(code=code)
         user = User.objects.filter(org=org).first()
         summary = start_summary(jiangsu, org, user)
-        version = save_summary(
-            summary, title=summary.title, body=CITY_SUMMARY.format(name=org.name), user=user, note="定稿"
-        )
+        save_summary(summary, title=summary.title, body=CITY_SUMMARY.format(name=org.name), user=user, note="定稿")
         submitted_at = at.replace(tzinfo=LOCAL_TZ)
-        due = jiangsu.summary_due_at
-        SummarySubmission.objects.create(
-            summary=summary,
-            version=version,
-            to_org=jiangsu.organizer,
-            submitted_at=submitted_at,
-            submitted_by=user,
-            due_at=due,
-            is_late=bool(due and submitted_at > due),
-            char_count=version.char_count,
-            mailbox=jiangsu.summary_mailbox_for(org),
-            subject=f"【活动周总结】{org.name}：{version.title}",
-            attachment_name=f"{org.name}总结.docx",
-            # The demo does not send mail: these are shown as sent at the time of submission.
-            mail_status=SummarySubmission.MailStatus.SENT,
-            mail_attempts=1,
-            mail_sent_at=submitted_at,
+        submission = submit_summary(summary, user, now=submitted_at)
+        # The demo does not send mail: shown as sent at the time of submission (the queued send then finds
+        # nothing to claim).
+        SummarySubmission.objects.filter(pk=submission.pk).update(
+            mail_status=SummarySubmission.MailStatus.SENT, mail_attempts=1, mail_sent_at=submitted_at
         )
     if stdout:
         stdout.write(f"summaries: {Summary.objects.count()}")
