@@ -430,6 +430,38 @@ def claimable_notices(status_field: str = "status") -> Q:
     )
 
 
+def send_claimed_notice(claimable, notice_id: int, *, subject: str, body: str, to: str, still_wanted=None) -> bool:
+    """Claim one notice row for a lease, mail it and record the outcome; return True when this call sent it.
+
+    `claimable` is the queryset of rows a worker may claim now (see `claimable_notices`); its model has the notice
+    fields (status with PENDING/SENDING/SENT/FAILED, claimed_at, attempts, last_error, sent_at). The conditional
+    update is the claim, so a retried task never sends twice while the claim is live, and a notice whose worker died
+    mid-send is taken over once the lease has run out. Only the claim's holder records the outcome, so a worker
+    whose lease ran out cannot overwrite its successor's. `still_wanted`, asked after the claim, may retire the
+    notice as RECORDED instead (a report filed in the meantime).
+    """
+    model = claimable.model
+    claimed_at = timezone.now()
+    claimed = claimable.filter(pk=notice_id).update(
+        status=model.Status.SENDING, claimed_at=claimed_at, attempts=F("attempts") + 1
+    )
+    if claimed != 1:
+        return False
+    mine = model.objects.filter(pk=notice_id, status=model.Status.SENDING, claimed_at=claimed_at)
+    if still_wanted is not None and not still_wanted():
+        mine.update(status=model.Status.RECORDED)
+        return False
+    try:
+        send_mail(subject, body, None, [to])
+    except Exception as exc:  # the mail server's failure is recorded and retried, never dropped
+        mine.update(status=model.Status.FAILED, last_error=str(exc)[:2000])
+        logger.warning("%s %s failed: %s", model._meta.model_name, notice_id, exc)
+        return False
+    if mine.update(status=model.Status.SENT, sent_at=timezone.now(), last_error="") != 1:
+        logger.warning("%s %s was sent after its claim had run out", model._meta.model_name, notice_id)
+    return True
+
+
 def _sendable(now: datetime.datetime):
     """Notices still worth sending: claimable (see `claimable_notices`), for the current version of a scheduled
     activity not yet over.
@@ -467,36 +499,21 @@ def notice_subject(activity: Activity) -> str:
 
 
 def send_activity_notice(notice_id: int, *, now: datetime.datetime | None = None) -> bool:
-    """Send one notice. The conditional update claims it for a lease, so a retried task never sends twice while the
-    claim is live, and a notice whose worker died while sending is taken over once the lease has run out."""
+    """Send one notice once (see `send_claimed_notice`); rendered before the claim, so a template error cannot leave
+    it stuck in SENDING."""
     now = now or timezone.now()
     notice = ActivityNotice.objects.select_related("activity__week", "org").filter(pk=notice_id).first()
     if notice is None:
         return False
     activity = notice.activity
-    # Rendered before the claim: a template error must not leave the notice stuck in SENDING.
     context = {"activity": activity, "org": notice.org, "link": activity_link(activity), "site_url": settings.SITE_URL}
-    subject = notice_subject(activity)
-    body = render_to_string("eventweek/email/activity_notice.txt", context)
-    claimed_at = timezone.now()
-    claimed = (
-        _sendable(now)
-        .filter(pk=notice_id)
-        .update(status=ActivityNotice.Status.SENDING, claimed_at=claimed_at, attempts=F("attempts") + 1)
+    return send_claimed_notice(
+        _sendable(now),
+        notice_id,
+        subject=notice_subject(activity),
+        body=render_to_string("eventweek/email/activity_notice.txt", context),
+        to=notice.email,
     )
-    if claimed != 1:
-        return False
-    # Only the holder of this claim records the outcome: a worker whose lease ran out must not overwrite its successor.
-    mine = ActivityNotice.objects.filter(pk=notice_id, status=ActivityNotice.Status.SENDING, claimed_at=claimed_at)
-    try:
-        send_mail(subject, body, None, [notice.email])
-    except Exception as exc:  # the mail server's failure is recorded and retried, never dropped
-        mine.update(status=ActivityNotice.Status.FAILED, last_error=str(exc)[:2000])
-        logger.warning("activity notice %s failed: %s", notice_id, exc)
-        return False
-    if mine.update(status=ActivityNotice.Status.SENT, sent_at=timezone.now(), last_error="") != 1:
-        logger.warning("activity notice %s was sent after its claim had run out", notice_id)
-    return True
 
 
 def send_due_activity_reminders(now: datetime.datetime | None = None) -> int:

@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.http import Http404
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eventweek.models import LOCAL_TZ, Org, User, Week
-from eventweek.services import DomainError, claimable_notices
+from eventweek.services import DomainError, claimable_notices, send_claimed_notice
 from reporting.models import (
     DailyReport,
     ForwardedPackage,
@@ -845,22 +844,11 @@ def create_due_reminders(now: datetime.datetime | None = None) -> list[int]:
 
 
 def send_report_reminder(notice_id: int) -> bool:
-    """Send one reminder. The conditional update claims it for a lease, so a retried task never sends twice while the
-    claim is live, and a reminder whose worker died while sending is taken over once the lease has run out."""
-    claimed_at = timezone.now()
-    claimed = ReportNotice.objects.filter(claimable_notices(), pk=notice_id, kind=ReportNotice.Kind.REMINDER).update(
-        status=ReportNotice.Status.SENDING, claimed_at=claimed_at, attempts=F("attempts") + 1
-    )
-    if claimed != 1:
+    """Send one reminder once (see `send_claimed_notice`), unless the day was filed in the meantime."""
+    notice = ReportNotice.objects.select_related("week", "org").filter(pk=notice_id).first()
+    if notice is None:
         return False
-    # Only the holder of this claim records the outcome: a worker whose lease ran out must not overwrite its successor.
-    mine = ReportNotice.objects.filter(pk=notice_id, status=ReportNotice.Status.SENDING, claimed_at=claimed_at)
-    notice = ReportNotice.objects.select_related("week", "org").get(pk=notice_id)
     week = notice.week
-    # Filed between the claim and now: nothing to remind about.
-    if DailyReport.objects.filter(week=week, org=notice.org, day=notice.day, first_submitted_at__isnull=False).exists():
-        mine.update(status=ReportNotice.Status.RECORDED)
-        return False
     context = {
         "week": week,
         "org": notice.org,
@@ -872,15 +860,19 @@ def send_report_reminder(notice_id: int) -> bool:
         "cutoff": week.daily_cutoff.strftime("%H:%M"),
         "day": notice.day.strftime("%m月%d日"),
     }
-    try:
-        send_mail(subject, render_to_string("reporting/email/reminder.txt", context), None, [notice.email])
-    except Exception as exc:  # the mail server's failure is recorded and retried, never dropped
-        mine.update(status=ReportNotice.Status.FAILED, last_error=str(exc))
-        logger.warning("report reminder %s failed: %s", notice_id, exc)
-        return False
-    if mine.update(status=ReportNotice.Status.SENT, sent_at=timezone.now()) != 1:
-        logger.warning("report reminder %s was sent after its claim had run out", notice_id)
-    return True
+    return send_claimed_notice(
+        ReportNotice.objects.filter(claimable_notices(), kind=ReportNotice.Kind.REMINDER),
+        notice_id,
+        subject=subject,
+        body=render_to_string("reporting/email/reminder.txt", context),
+        to=notice.email,
+        # Filed between the reminder's creation and now: nothing to remind about.
+        still_wanted=lambda: (
+            not DailyReport.objects.filter(
+                week=week, org=notice.org, day=notice.day, first_submitted_at__isnull=False
+            ).exists()
+        ),
+    )
 
 
 def send_due_report_reminders(now: datetime.datetime | None = None) -> int:
