@@ -130,6 +130,11 @@ def _rate(value: float | None):
     return Styled(round(value, 4), number_format=PERCENT) if value is not None else "—"
 
 
+def _tally_cells(t) -> list:
+    """The grid's right-hand columns for one org's (or the week's) tally."""
+    return [t.on_time, t.late, t.missing, _rate(t.completeness_rate), _rate(t.on_time_rate), t.items, t.pictures]
+
+
 class StatusGridExporter(XlsxExporter):
     """The dashboard's grid: one row per org, one coloured cell per day (status and first submit time), rates."""
 
@@ -163,33 +168,11 @@ class StatusGridExporter(XlsxExporter):
                 if cell.submitted_at:
                     text += " " + timezone.localtime(cell.submitted_at, LOCAL_TZ).strftime("%H:%M")
                 cells.append(Styled(text, fill=STATUS_FILLS[cell.status]))
-            t = row.tally
-            yield [
-                row.org.display_name,
-                *cells,
-                t.on_time,
-                t.late,
-                t.missing,
-                _rate(t.completeness_rate),
-                _rate(t.on_time_rate),
-                t.items,
-                t.pictures,
-            ]
+            yield [row.org.display_name, *cells, *_tally_cells(row.tally)]
         blanks = [""] * 7
         yield [Styled("报送率", bold=True), *[_rate(t.completeness_rate) for t in board.day_tallies], *blanks]
         yield [Styled("按时报送率", bold=True), *[_rate(t.on_time_rate) for t in board.day_tallies], *blanks]
-        t = board.total
-        yield [
-            Styled("全周合计", bold=True),
-            *[""] * len(board.days),
-            t.on_time,
-            t.late,
-            t.missing,
-            _rate(t.completeness_rate),
-            _rate(t.on_time_rate),
-            t.items,
-            t.pictures,
-        ]
+        yield [Styled("全周合计", bold=True), *[""] * len(board.days), *_tally_cells(board.total)]
 
 
 class ReportItemsExporter(XlsxExporter):

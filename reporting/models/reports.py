@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from eventweek.models import Org, Week
+from eventweek.models import Activity, Org, Week
 from eventweek.storage import PrivateStorage
 
 __all__ = [
@@ -35,11 +35,12 @@ def private_storage():
 class ItemKind(models.TextChoices):
     """The week's national online activities plus the local kinds the provincial notice names."""
 
-    LAUNCH = "launch", _("云启动")
-    LESSON = "lesson", _("云课堂")
-    EXCHANGE = "exchange", _("云兑换")
-    LIVESTREAM = "livestream", _("云直播")
-    QUIZ = "quiz", _("云竞答")
+    # The cloud kinds are the programme's own, so the two lists cannot drift apart.
+    LAUNCH = Activity.Kind.LAUNCH.value, Activity.Kind.LAUNCH.label
+    LESSON = Activity.Kind.LESSON.value, Activity.Kind.LESSON.label
+    EXCHANGE = Activity.Kind.EXCHANGE.value, Activity.Kind.EXCHANGE.label
+    LIVESTREAM = Activity.Kind.LIVESTREAM.value, Activity.Kind.LIVESTREAM.label
+    QUIZ = Activity.Kind.QUIZ.value, Activity.Kind.QUIZ.label
     KICKOFF = "kickoff", _("启动会")
     EXHIBITION = "exhibition", _("展览展示")
     LECTURE = "lecture", _("讲座培训")
