@@ -59,7 +59,8 @@ def parse_database_url(url: str) -> dict:
         name = unquote(parsed.path.lstrip("/"))
         if not name:
             raise ImproperlyConfigured(f"DATABASE_URL {url!r} names no database.")
-        options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+        options = {key: values[-1] for key, values in parse_qs(parsed.query, keep_blank_values=True).items()}
+        options["prepare_threshold"] = _prepare_threshold(options.get("prepare_threshold", "5"))
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,
@@ -81,6 +82,18 @@ def parse_database_url(url: str) -> dict:
             raise ImproperlyConfigured(f"DATABASE_URL {url!r} names no file.")
         return sqlite_database(name)
     raise ImproperlyConfigured(f"DATABASE_URL scheme {scheme!r} is not supported (use postgres://… or sqlite:///…).")
+
+
+def _prepare_threshold(value: str) -> int | None:
+    """psycopg prepares a statement sent with server-side binding after this many runs on a connection. Only the
+    busiest writes (eventweek.db.execute_hot) are sent that way; every other query binds on the client and is never
+    prepared. "none" turns it off, for a transaction-mode PgBouncer older than 1.21."""
+    if value.lower() in {"", "none", "off"}:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"DATABASE_URL prepare_threshold={value!r} is not a number or 'none'.") from None
 
 
 def sqlite_database(name) -> dict:

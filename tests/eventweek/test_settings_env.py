@@ -80,3 +80,11 @@ def test_development_site_url_follows_the_port():
     code, stdout, _ = run_settings({"DEBUG": "1", "PORT": "8123"})
 
     assert (code, stdout) == (0, "http://127.0.0.1:8123")
+
+
+def test_prepared_statements_for_the_hot_writes_can_be_turned_off_in_the_database_url():
+    assert parse_database_url("postgres://u@h/db")["OPTIONS"]["prepare_threshold"] == 5
+    assert parse_database_url("postgres://u@h/db?prepare_threshold=none")["OPTIONS"]["prepare_threshold"] is None
+    assert parse_database_url("postgres://u@h/db?prepare_threshold=2")["OPTIONS"]["prepare_threshold"] == 2
+    with pytest.raises(ImproperlyConfigured, match="prepare_threshold='many'"):
+        parse_database_url("postgres://u@h/db?prepare_threshold=many")
