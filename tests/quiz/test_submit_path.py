@@ -5,6 +5,7 @@ import re
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from eventweek.services import DomainError
@@ -100,3 +101,29 @@ def test_the_submit_page_redirects_to_the_score(client, demo, jiangsu_quiz):
     assert (response.status_code, response["Location"]) == (302, reverse("quiz:result", args=[attempt.token]))
     attempt.refresh_from_db()
     assert (attempt.status, attempt.score) == ("submitted", 50)
+
+
+def test_the_papers_writes_need_no_csrf_token_since_the_token_in_the_url_is_their_only_authority(demo, jiangsu_quiz):
+    attempt = start(jiangsu_quiz, demo, now=at(4, 10))
+    phone = Client(enforce_csrf_checks=True)  # a fresh browser: no cookie, no CSRF token
+    data = dict(answers(attempt).lists())  # every letter of a multiple choice, as the page posts them
+    with time_machine.travel(at(4, 10, 1), tick=False):
+        saved = phone.post(reverse("quiz:save", args=[attempt.token]), data)
+        submitted = phone.post(reverse("quiz:submit", args=[attempt.token]), data)
+    assert (saved.status_code, saved.json()["ok"]) == (200, True)
+    assert (submitted.status_code, submitted["Location"]) == (302, reverse("quiz:result", args=[attempt.token]))
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.score) == ("submitted", 50)
+
+
+def test_forms_that_act_on_cookies_still_need_the_csrf_token(demo, jiangsu_quiz):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(demo.user("jiangsu_admin"))
+    with time_machine.travel(at(4, 10), tick=False):
+        started = browser.post(
+            reverse("quiz:entry", args=[jiangsu_quiz.slug]),
+            {"name": "张三", "phone": "13812345678", "org": demo.org("320100").pk},
+        )
+        drawn = browser.post(reverse("quiz:manage_draw", args=[jiangsu_quiz.pk]), {"prize_count": 1})
+    assert (started.status_code, drawn.status_code) == (403, 403)
+    assert not Attempt.objects.filter(quiz=jiangsu_quiz).exists()
