@@ -70,4 +70,5 @@ class ForwardedPackageAdmin(admin.ModelAdmin):
     list_select_related = ("org", "recipient")
     readonly_fields = ("payload",)
 
+
 import reporting.summary.admin  # noqa: E402,F401  (the summaries register their own admin)
