@@ -12,6 +12,9 @@ the server and the database), loopback only, bounded in time and count:
   start_rps                      POST the entry form (name, phone, unit) → 302 to the paper
   submit_rps, submit_p50/95/99_ms POST a 20-question paper with the page's hidden fields (token, signed sheet) → 302
   submit_vs_floor                submit_rps / floor_rps
+  floor_cpu_ms, submit_cpu_ms    CPU per request of the server (gunicorn) and the database (PostgreSQL on this machine),
+  submit_db_cpu_ms               from /proc: where the ratio goes, whatever the luck of how connections met workers;
+  generator_cpu_share            submit_db_cpu_ms is the database's part; the last, what the generator took beside them
   errors                         non-2xx/3xx responses and failed connections, all phases
   lost_attempts                  started or submitted attempts the database does not hold (as submitted), or holds twice
   leaderboard_ms, participation_ms  the management pages over BENCH_BIG (1,000,000) attempts (median of 5, in process)
@@ -19,8 +22,9 @@ the server and the database), loopback only, bounded in time and count:
   export_peak_mb_10k             export_peak_mb measured the same way for BENCH_EXPORT_SMALL (10,000) attempts: memory
                                  that does not grow with the row count keeps the two close
 
-Knobs (env): BENCH_SECONDS (per load phase, 8), BENCH_CLIENTS (16), BENCH_WORKERS (CPU count), BENCH_THREADS (4),
-BENCH_BIG (1000000), BENCH_EXPORT (100000), BENCH_EXPORT_SMALL (10000), BENCH_PREFILL (20000 open attempts for the submit phase).
+Knobs (env): BENCH_SECONDS (per load phase, 8), BENCH_WARMUP (seconds of pings before the floor, 2), BENCH_CLIENTS (16),
+BENCH_WORKERS (CPU count), BENCH_THREADS (4), BENCH_BIG (1000000), BENCH_EXPORT (100000), BENCH_EXPORT_SMALL (10000),
+BENCH_PREFILL (20000 open attempts for the submit phase).
 """
 
 import asyncio
@@ -52,6 +56,7 @@ BIG = int(os.environ.get("BENCH_BIG", "1000000"))
 EXPORT_ROWS = int(os.environ.get("BENCH_EXPORT", "100000"))
 EXPORT_ROWS_SMALL = int(os.environ.get("BENCH_EXPORT_SMALL", "10000"))
 PREFILL = int(os.environ.get("BENCH_PREFILL", "20000"))
+WARMUP = float(os.environ.get("BENCH_WARMUP", "2"))
 MAX_REQUESTS = 200_000  # per phase, whatever the time: the generator is bounded in count as well
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -383,14 +388,23 @@ class Phase:
     """Run `await work(client, index, n)` on CLIENTS connections (one asyncio loop, one thread) for SECONDS;
     collect statuses and latencies. `work` returns the status, or raises StopIteration when there is no more work."""
 
-    def __init__(self, port: int, work, prepare=None):
-        self.port, self.work, self.prepare = port, work, prepare
+    def __init__(self, port: int, work, prepare=None, seconds: float = SECONDS):
+        self.port, self.work, self.prepare, self.seconds = port, work, prepare, seconds
         self.latencies: list[float] = []
         self.errors = 0
         self.count = 0
+        self.cpu: dict[str, float] = {}
 
     def run(self) -> float:
-        return asyncio.run(self._run())
+        before = cpu_seconds()
+        elapsed = asyncio.run(self._run())
+        after = cpu_seconds()
+        self.cpu = {group: after[group] - before.get(group, 0.0) for group in after}
+        return elapsed
+
+    def cpu_ms(self, *groups: str) -> float:
+        """CPU time of these process groups per request, in ms."""
+        return sum(self.cpu.get(group, 0.0) for group in groups) * 1000 / max(self.count, 1)
 
     async def _run(self) -> float:
         clients = [Client(self.port) for _ in range(CLIENTS)]
@@ -400,7 +414,7 @@ class Phase:
                 await self.prepare(client)
         clock = time.perf_counter
         began = clock()
-        stop_at = began + SECONDS
+        stop_at = began + self.seconds
 
         async def loop(client, index):
             n = 0
@@ -427,6 +441,37 @@ class Phase:
         return elapsed
 
 
+SERVER_PID = 0  # the gunicorn master, once started
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the server (gunicorn and its workers), the database server's
+    processes (PostgreSQL's, when it runs on this machine), and this load generator; from /proc, so Linux only
+    (elsewhere, empty)."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    used: dict[str, float] = {"server": 0.0, "database": 0.0, "generator": 0.0}
+    try:
+        pids = [int(name) for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                text = stat.read()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        seconds = (int(fields[11]) + int(fields[12])) / ticks
+        if pid == os.getpid():
+            used["generator"] += seconds
+        elif pid == SERVER_PID or int(fields[1]) == SERVER_PID:
+            used["server"] += seconds
+        elif name == "postgres":
+            used["database"] += seconds
+    return used
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -440,16 +485,19 @@ def run_load(port: int, slug: str, org_ids: list[int]) -> dict:
 
     results: dict = {}
 
-    # Floor: the trivial view.
+    # Floor: the trivial view, after a warm-up, so every worker has loaded the app before the clock starts (a
+    # worker still importing Django would halve the floor, and flatter the ratio).
     async def ping(client, index, n):
         return (await client.send(client.ping))[0]
 
     async def prepare_ping(client):
         client.ping = client.build("GET", "/quiz/ping/")
 
+    Phase(port, ping, prepare_ping, seconds=WARMUP).run()
     floor = Phase(port, ping, prepare_ping)
     elapsed = floor.run()
     results["floor_rps"] = floor.count / elapsed
+    results["floor_cpu_ms"] = floor.cpu_ms("server", "database")
     errors = floor.errors
 
     # Starts: each client fetches the entry page once (CSRF cookie and token), then signs up new phones.
@@ -519,6 +567,9 @@ def run_load(port: int, slug: str, org_ids: list[int]) -> dict:
     for p in (50, 95, 99):
         results[f"submit_p{p}_ms"] = percentile(submits.latencies, p) * 1000
     results["submit_vs_floor"] = results["submit_rps"] / results["floor_rps"] if results["floor_rps"] else 0
+    results["submit_cpu_ms"] = submits.cpu_ms("server", "database")
+    results["submit_db_cpu_ms"] = submits.cpu_ms("database")
+    results["generator_cpu_share"] = submits.cpu_ms("generator") / max(submits.cpu_ms("server", "database"), 1e-9)
     errors += submits.errors
     results["errors"] = errors
 
@@ -648,6 +699,8 @@ def main() -> None:
         connections.close_all()
         port = free_port()
         server = start_gunicorn(env, port)
+        global SERVER_PID
+        SERVER_PID = server.pid
         log(
             f"gunicorn on 127.0.0.1:{port}, {WORKERS} workers × {THREADS} threads; {CLIENTS} clients, {SECONDS:g}s per phase"
         )
@@ -670,7 +723,8 @@ def main() -> None:
 
         for key in (
             "attempts_started", "attempts_submitted", "floor_rps", "start_rps", "submit_rps", "submit_p50_ms", "submit_p95_ms", "submit_p99_ms",
-            "submit_vs_floor", "errors", "lost_attempts", "leaderboard_ms", "participation_ms",
+            "submit_vs_floor", "floor_cpu_ms", "submit_cpu_ms", "submit_db_cpu_ms", "generator_cpu_share",
+            "errors", "lost_attempts", "leaderboard_ms", "participation_ms",
             "participation_rollup_s", "export_s", "bare_openpyxl_s", "export_vs_bare", "export_peak_mb",
             "export_peak_mb_10k",
         ):  # fmt: skip
