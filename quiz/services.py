@@ -316,14 +316,20 @@ def _check_used(quiz: Quiz, phone: str, now: datetime.datetime) -> int:
 # -- answering ---------------------------------------------------------------------------------------------------
 
 
-def paper_questions(attempt: Attempt) -> list[dict]:
-    """The attempt's questions in paper order with options in display order; no answer key in here."""
+def _paper_with_questions(attempt: Attempt):
+    """(number on the paper, paper item, question) in paper order, with one query; a question deleted since the paper
+    was drawn is left out (its number stays taken)."""
     questions = Question.objects.in_bulk([item["q"] for item in attempt.paper])
-    items = []
     for number, item in enumerate(attempt.paper, start=1):
         question = questions.get(item["q"])
-        if question is None:
-            continue
+        if question is not None:
+            yield number, item, question
+
+
+def paper_questions(attempt: Attempt) -> list[dict]:
+    """The attempt's questions in paper order with options in display order; no answer key in here."""
+    items = []
+    for number, item, question in _paper_with_questions(attempt):
         saved = set(attempt.answers.get(str(question.pk), ""))
         options = [
             {"value": LETTERS[i], "label": LETTERS[pos], "text": question.options[i], "checked": LETTERS[i] in saved}
@@ -698,12 +704,8 @@ def review(attempt: Attempt) -> list[dict]:
     """The graded paper with correct answers and explanations; only for submitted attempts."""
     if not attempt.is_submitted:
         raise DomainError(_("答卷尚未提交。"))
-    questions = Question.objects.in_bulk([item["q"] for item in attempt.paper])
     items = []
-    for number, item in enumerate(attempt.paper, start=1):
-        question = questions.get(item["q"])
-        if question is None:
-            continue
+    for number, item, question in _paper_with_questions(attempt):
         chosen = set(attempt.answers.get(str(question.pk), ""))
         options = [
             {
