@@ -403,6 +403,7 @@ def save_answers(token: str, data, now: datetime.datetime | None = None) -> Atte
     """Autosave: merge the posted answers into the open attempt, while its time has not run out."""
     now = now or timezone.now()
     attempt = Attempt.objects.select_for_update().select_related("quiz").get(token=token)
+    _FACTS[attempt.quiz_id] = (attempt.quiz.bank_version, attempt.quiz.points_per_question)
     check_token(attempt, data)
     if attempt.is_submitted:
         raise DomainError(_("答卷已提交，不能再修改答案。"))
@@ -647,7 +648,7 @@ def close_attempt(
             if is_within_time(sheet, now):
                 answers.update(posted)
             else:
-                late = bool(posted) and any(answers.get(k) != v for k, v in posted.items())
+                late = any(answers.get(k, "") != v for k, v in posted.items())
         correct, score, graded, right = grade(sheet, answers, keys, sheet.points)
         finished = min(now, sheet.deadline)
         params = [
@@ -671,6 +672,64 @@ def close_attempt(
         if execute_hot(sql, params) == 1:
             return sheet.pk, late
     raise DomainError(_("答卷正在保存，请稍后再提交。"))
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What the paper page shows after an autosave: when it was saved, and the deadline to count down to."""
+
+    saved_at: datetime.datetime
+    deadline: datetime.datetime
+
+
+_SHEET_SAVE = {
+    vendor: (
+        f"UPDATE quiz_attempt SET answers = {merge}, saved_at = %s WHERE id = %s AND token = %s AND status = 'open' "
+        "AND EXISTS (SELECT 1 FROM quiz_quiz WHERE id = %s AND bank_version = %s)"
+    )
+    # Both merge the posted answers into the saved ones key by key (the post never carries a null, which json_patch
+    # would read as "remove").
+    for vendor, merge in (("postgresql", "answers || %s"), ("sqlite", "json_patch(answers, %s)"))
+}
+
+
+def _save_from_sheet(token: str, data, now: datetime.datetime) -> datetime.datetime | None:
+    """One statement: check the post against the signed paper in Python and merge it into the attempt with one
+    conditional UPDATE that holds only while the attempt is open and the quiz's bank is the one checked against.
+    The attempt's deadline when it saved; None when anything is off (no sheet or a forged one, late, an answer it
+    refuses, a changed bank, already submitted): the caller then takes save_answers, which words any error."""
+    found = _read_signed_sheet(token, data)
+    if found is None or connection.vendor not in _SHEET_SAVE:
+        return None
+    sheet, quiz_id = found
+    if not is_within_time(sheet, now):
+        return None
+    try:
+        posted = clean_answers(sheet, data, paper_keys(sheet, _bank(quiz_id, sheet.bank_version)))
+    except DomainError:
+        return None
+    ops = connection.ops
+    params = [
+        ops.adapt_json_value(posted, None),
+        ops.adapt_datetimefield_value(now),
+        sheet.pk,
+        token,
+        quiz_id,
+        sheet.bank_version,
+    ]
+    return sheet.deadline if execute_hot(_SHEET_SAVE[connection.vendor], params) == 1 else None
+
+
+def autosave(token: str, data, now: datetime.datetime | None = None) -> Saved:
+    """Autosave as the paper page posts it (on every change): one statement when the post carries the page's signed
+    sheet (the busiest write of the quiz: about twenty per participant), otherwise save_answers. Either way the
+    posted answers are merged into the saved ones, only while the attempt is open and within its time."""
+    now = now or timezone.now()
+    deadline = _save_from_sheet(token, data, now)
+    if deadline is not None:
+        return Saved(now, deadline)
+    attempt = save_answers(token, data, now)
+    return Saved(attempt.saved_at, attempt.deadline)
 
 
 def submit_attempt(token: str, data=None, now: datetime.datetime | None = None, *, auto: bool = False) -> Attempt:

@@ -117,14 +117,14 @@ def paper(request, token):
 def save(request, token):
     """Autosave (quiz.js posts here on every change); answers JSON with the time left."""
     try:
-        attempt = services.save_answers(token, request.POST)
+        saved = services.autosave(token, request.POST)
     except Attempt.DoesNotExist:
         raise Http404(_("没有这份答卷。")) from None
     except DomainError as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=400)
-    remaining = max(0, int((attempt.deadline - timezone.now()).total_seconds()))
+    remaining = max(0, int((saved.deadline - timezone.now()).total_seconds()))
     return JsonResponse(
-        {"ok": True, "saved_at": timezone.localtime(attempt.saved_at).strftime("%H:%M:%S"), "remaining": remaining}
+        {"ok": True, "saved_at": timezone.localtime(saved.saved_at).strftime("%H:%M:%S"), "remaining": remaining}
     )
 
 
