@@ -92,9 +92,7 @@ def test_a_saved_answer_of_an_attempt_is_not_written_through_another_token(demo,
     assert Attempt.objects.filter(pk__in=[attempt.pk, other.pk], saved_at__isnull=False).count() == 0
 
 
-def test_the_paper_page_posts_every_question_so_unticking_all_boxes_saves_it_as_unanswered(
-    client, demo, jiangsu_quiz
-):
+def test_the_paper_page_posts_every_question_so_unticking_all_boxes_saves_it_as_unanswered(client, demo, jiangsu_quiz):
     attempt = start(jiangsu_quiz, demo, now=at(4, 10))
     with time_machine.travel(at(4, 10, 1), tick=False):
         page = client.get(reverse("quiz:paper", args=[attempt.token])).content.decode()
