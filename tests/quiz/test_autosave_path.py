@@ -92,30 +92,36 @@ def test_a_saved_answer_of_an_attempt_is_not_written_through_another_token(demo,
     assert Attempt.objects.filter(pk__in=[attempt.pk, other.pk], saved_at__isnull=False).count() == 0
 
 
-def test_the_paper_page_posts_every_question_so_unticking_all_boxes_saves_it_as_unanswered(client, demo, jiangsu_quiz):
+def test_unticking_every_box_of_a_multiple_choice_question_saves_it_as_unanswered(client, demo, jiangsu_quiz):
     attempt = start(jiangsu_quiz, demo, now=at(4, 10))
+    multiple = Question.objects.filter(quiz=jiangsu_quiz, kind="multiple").first()
+    single = Question.objects.filter(quiz=jiangsu_quiz, kind="single").first()
+    attempt.paper = [{"q": q.pk, "o": list(range(len(q.options)))} for q in (single, multiple)]
+    attempt.save(update_fields=["paper"])
     with time_machine.travel(at(4, 10, 1), tick=False):
         page = client.get(reverse("quiz:paper", args=[attempt.token])).content.decode()
-    hidden = re.findall(r'<input type="hidden" name="q_(\d+)" value="">', page)
-    assert hidden == [str(item["q"]) for item in attempt.paper]
+    # Boxes that are all unticked post nothing, so the page posts an empty value beside them; a radio never unticks.
+    assert re.findall(r'<input type="hidden" name="q_(\d+)" value="">', page) == [str(multiple.pk)]
 
-    first = str(attempt.paper[0]["q"])
-    key = Question.objects.get(pk=first).answer
     sheet = services.sheet_for(attempt)
     url = reverse("quiz:save", args=[attempt.token])
     with time_machine.travel(at(4, 10, 2), tick=False):
-        ticked = client.post(url, {"token": attempt.token, "sheet": sheet, f"q_{first}": ["", *key]})
+        ticked = client.post(url, {"token": attempt.token, "sheet": sheet, f"q_{multiple.pk}": ["", *multiple.answer]})
     with time_machine.travel(at(4, 10, 3), tick=False):
-        unticked = client.post(url, {"token": attempt.token, "sheet": sheet, f"q_{first}": [""]})
+        unticked = client.post(url, {"token": attempt.token, "sheet": sheet, f"q_{multiple.pk}": [""]})
     assert json.loads(ticked.content) == {"ok": True, "saved_at": "10:02:00", "remaining": 480}
     assert json.loads(unticked.content) == {"ok": True, "saved_at": "10:03:00", "remaining": 420}
     attempt.refresh_from_db()
-    assert attempt.answers == {first: ""}
+    assert attempt.answers == {str(multiple.pk): ""}
 
     with time_machine.travel(at(4, 10, 4), tick=False):
         client.post(reverse("quiz:submit", args=[attempt.token]), {"token": attempt.token, "sheet": sheet})
     attempt.refresh_from_db()
-    assert (attempt.status, attempt.correct_count, attempt.answers[first]) == ("submitted", 0, "")
+    assert (attempt.status, attempt.correct_count, attempt.answers) == (
+        "submitted",
+        0,
+        {str(single.pk): "", str(multiple.pk): ""},
+    )
 
 
 def test_a_late_submit_that_repeats_the_saved_answers_is_not_flagged_as_late(demo, jiangsu_quiz, settings):
@@ -125,6 +131,6 @@ def test_a_late_submit_that_repeats_the_saved_answers_is_not_flagged_as_late(dem
     services.autosave(attempt.token, _only(answers(attempt), half), now=at(4, 10, 5))
     post = _only(answers(attempt), half)
     for item in attempt.paper[5:]:
-        post.setlist(f"q_{item['q']}", [""])  # what the page posts for the questions left unanswered
+        post.setlist(f"q_{item['q']}", [""])  # as the page posts beside boxes left unticked
     graded = services.submit_attempt(attempt.token, post, now=at(4, 10, 10, 30))
     assert (graded.correct_count, graded.late_answers_ignored) == (5, False)
