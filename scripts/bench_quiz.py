@@ -15,8 +15,11 @@ the server and the database), loopback only, bounded in time and count:
   floor_cpu_ms, submit_cpu_ms    CPU per request of the server (gunicorn) and the database (PostgreSQL on this machine),
   submit_db_cpu_ms               from /proc: where the ratio goes, whatever the luck of how connections met workers;
   generator_cpu_share            submit_db_cpu_ms is the database's part; the last, what the generator took beside them
+  save_rps, save_p95_ms, save_cpu_ms  POST the paper to its autosave URL, again and again, as the page does on every
+                                 change (→ 200 JSON); on attempts set aside, after the submits
   errors                         non-2xx/3xx responses and failed connections, all phases
   lost_attempts                  started or submitted attempts the database does not hold (as submitted), or holds twice
+  lost_saves                     autosaved attempts whose answers in the database are not the ones posted
   leaderboard_ms, participation_ms  the management pages over BENCH_BIG (1,000,000) attempts (median of 5, in process)
   export_s, bare_openpyxl_s, export_vs_bare, export_peak_mb  the attempts export of BENCH_EXPORT (100,000) attempts
   export_peak_mb_10k             export_peak_mb measured the same way for BENCH_EXPORT_SMALL (10,000) attempts: memory
@@ -56,6 +59,7 @@ BIG = int(os.environ.get("BENCH_BIG", "1000000"))
 EXPORT_ROWS = int(os.environ.get("BENCH_EXPORT", "100000"))
 EXPORT_ROWS_SMALL = int(os.environ.get("BENCH_EXPORT_SMALL", "10000"))
 PREFILL = int(os.environ.get("BENCH_PREFILL", "20000"))
+SAVE_ATTEMPTS = 1000  # open attempts set aside for the autosave phase
 WARMUP = float(os.environ.get("BENCH_WARMUP", "2"))
 MAX_REQUESTS = 200_000  # per phase, whatever the time: the generator is bounded in count as well
 
@@ -527,17 +531,28 @@ def run_load(port: int, slug: str, org_ids: list[int]) -> dict:
 
     # Submits: the started attempts and the prefilled ones, answered at random (the paper as the page shows it).
     # The bodies are encoded before the clock starts; each client adds its own cookies and CSRF token.
-    # The hidden fields are the ones the paper page carries (the token and the signed sheet).
+    # The hidden fields are the ones the paper page carries (the token, the signed sheet, and an empty value beside
+    # each multiple-choice question's boxes).
     from quiz import services
+    from quiz.models import Question
 
     open_attempts = {a.token: a for a in Attempt.objects.filter(quiz__slug=slug, status="open").select_related("quiz")}
     queue = list(open_attempts)
     random.Random(1).shuffle(queue)
+    # Autosaves go to attempts of their own, after the submits (so the submit phase measures what it always did).
+    saving = queue[:SAVE_ATTEMPTS]
+    del queue[:SAVE_ATTEMPTS]
+    multiple = set(Question.objects.filter(quiz__slug=slug, kind=Question.Kind.MULTIPLE).values_list("pk", flat=True))
     rng = random.Random(2)
+    answered = {
+        token: [(f"q_{item['q']}", "ABCDEF"[rng.choice(item["o"])]) for item in attempt.paper]
+        for token, attempt in open_attempts.items()
+    }
     bodies = {
         token: urllib.parse.urlencode(
             [("token", token), ("sheet", services.sheet_for(attempt))]
-            + [(f"q_{item['q']}", "ABCDEF"[rng.choice(item["o"])]) for item in attempt.paper]
+            + [pair for item in attempt.paper if item["q"] in multiple for pair in [(f"q_{item['q']}", "")]]
+            + answered[token]
         )
         for token, attempt in open_attempts.items()
     }
@@ -571,7 +586,38 @@ def run_load(port: int, slug: str, org_ids: list[int]) -> dict:
     results["submit_db_cpu_ms"] = submits.cpu_ms("database")
     results["generator_cpu_share"] = submits.cpu_ms("generator") / max(submits.cpu_ms("server", "database"), 1e-9)
     errors += submits.errors
+
+    # Autosaves: each client saves one paper again and again, as quiz.js posts it on every change (→ 200 JSON).
+    saved: set[str] = set()
+
+    async def save(client, index, n):
+        token = saving[(index + n * CLIENTS) % len(saving)]
+        data = bodies[token].encode()
+        raw = (
+            f"POST /quiz/a/{token}/save/ HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode()
+            + client.cookie_header
+            + b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+            + str(len(data)).encode()
+            + b"\r\n\r\n"
+            + data
+        )
+        status, _headers, body = await client.send(raw)
+        if status == 200 and body.startswith(b'{"ok": true'):
+            saved.add(token)
+        return status
+
+    saves = Phase(port, save)
+    elapsed = saves.run() if saving else 1.0
+    results["save_rps"] = saves.count / elapsed
+    results["save_p95_ms"] = percentile(saves.latencies, 95) * 1000
+    results["save_cpu_ms"] = saves.cpu_ms("server", "database")
+    errors += saves.errors
     results["errors"] = errors
+    # A save answered ok must hold the posted answers.
+    held_answers = dict(Attempt.objects.filter(token__in=saved).values_list("token", "answers"))
+    results["lost_saves"] = sum(
+        1 for token in saved if held_answers.get(token) != {key[2:]: value for key, value in answered[token]}
+    )
 
     # Lost: a started attempt missing or held twice, a submitted one not held as submitted.
     held = Attempt.objects.filter(quiz__slug=slug)
@@ -724,7 +770,7 @@ def main() -> None:
         for key in (
             "attempts_started", "attempts_submitted", "floor_rps", "start_rps", "submit_rps", "submit_p50_ms", "submit_p95_ms", "submit_p99_ms",
             "submit_vs_floor", "floor_cpu_ms", "submit_cpu_ms", "submit_db_cpu_ms", "generator_cpu_share",
-            "errors", "lost_attempts", "leaderboard_ms", "participation_ms",
+            "save_rps", "save_p95_ms", "save_cpu_ms", "errors", "lost_attempts", "lost_saves", "leaderboard_ms", "participation_ms",
             "participation_rollup_s", "export_s", "bare_openpyxl_s", "export_vs_bare", "export_peak_mb",
             "export_peak_mb_10k",
         ):  # fmt: skip
