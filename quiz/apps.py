@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,3 +16,10 @@ class QuizConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_ensure_schedules, sender=self, dispatch_uid="quiz-ensure-schedules")
+        from eventweek.models import Activity, Org, Week
+        from quiz.models import Quiz
+        from quiz.services import forget_public_quizzes
+
+        for model in (Quiz, Week, Activity, Org):
+            for signal in (post_save, post_delete):
+                signal.connect(forget_public_quizzes, sender=model, dispatch_uid=f"quiz-public-{model.__name__}")

@@ -5,6 +5,7 @@ import json
 import random
 import re
 import secrets
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -63,9 +64,28 @@ def require_phone_access(user, quiz: Quiz) -> None:
         raise DomainError(_("答卷明细含完整手机号，只有主办单位的管理员可以导出。"))
 
 
+# Public quizzes by slug, as this process last read them (with week, organizer and activity), for a few seconds: every
+# participant's entry page and start read the same row, and building that four-table query took more of the worker than
+# the start's own insert. Saving a quiz, week, activity or unit, or changing a bank, in this process forgets them at
+# once; other processes follow within QUIZ_CACHE_SECONDS. Shared between threads, so read-only.
+_PUBLIC_QUIZZES: dict[str, tuple[float, Quiz]] = {}
+
+
 def get_public_quiz(slug: str) -> Quiz:
     """A quiz anyone may take; Quiz.DoesNotExist (a 404) until its week is published."""
-    return Quiz.objects.select_related("week__organizer", "activity").get(slug=slug, week__published_at__isnull=False)
+    held = _PUBLIC_QUIZZES.get(slug)
+    if held is not None and held[0] > time.time():
+        return held[1]
+    quiz = Quiz.objects.select_related("week__organizer", "activity").get(slug=slug, week__published_at__isnull=False)
+    seconds = getattr(settings, "QUIZ_CACHE_SECONDS", 5)
+    if seconds > 0:
+        _PUBLIC_QUIZZES[slug] = (time.time() + seconds, quiz)
+    return quiz
+
+
+def forget_public_quizzes(**_signal) -> None:
+    """Drop this process's copies of the public quizzes (on any save of what they hold)."""
+    _PUBLIC_QUIZZES.clear()
 
 
 def get_attempt(token: str) -> Attempt:
@@ -206,6 +226,7 @@ def bump_bank_version(quiz_id: int) -> None:
     from quiz.models import new_bank_version
 
     Quiz.objects.filter(pk=quiz_id).update(bank_version=new_bank_version())
+    forget_public_quizzes()
 
 
 def draw_paper(quiz: Quiz, rng: random.Random | None = None) -> list[dict]:

@@ -22,6 +22,14 @@ def _sync_tasks(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_public_quizzes_held():
+    """Each test starts without the quizzes an earlier test left in this process's short cache."""
+    from quiz.services import forget_public_quizzes
+
+    forget_public_quizzes()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploads of each test go to its own folder. MEDIA_ROOT last: its change resets the storages' cached paths."""
     settings.REPORT_PRIVATE_ROOT = tmp_path / "private-media"
