@@ -18,8 +18,8 @@ class QuizConfig(AppConfig):
         post_migrate.connect(_ensure_schedules, sender=self, dispatch_uid="quiz-ensure-schedules")
         from eventweek.models import Activity, Org, Week
         from quiz.models import Quiz
-        from quiz.services import forget_public_quizzes
+        from quiz.services import forget_held
 
         for model in (Quiz, Week, Activity, Org):
             for signal in (post_save, post_delete):
-                signal.connect(forget_public_quizzes, sender=model, dispatch_uid=f"quiz-public-{model.__name__}")
+                signal.connect(forget_held, sender=model, dispatch_uid=f"quiz-public-{model.__name__}")

@@ -8,6 +8,21 @@ from quiz import services
 from quiz.models import ExportJob, Quiz
 
 
+class UnitField(forms.ChoiceField):
+    """A unit of the quiz's organizer subtree, picked from a plain <select>; cleans to the Org (the form sets units)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.units: dict[str, Org] = {}
+
+    def valid_value(self, value) -> bool:
+        return value in self.units
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.units[value] if value else None
+
+
 class StartForm(forms.Form):
     """Name, phone and unit: all a participant gives (no account)."""
 
@@ -18,20 +33,17 @@ class StartForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel", "placeholder": "11 位手机号"}),
         help_text=_("每个手机号限答一次，仅用于核对身份和发放奖品。"),
     )
-    org = forms.ModelChoiceField(
+    org = UnitField(
         label=_("单位"),
-        queryset=Org.objects.none(),
-        empty_label=_("请选择所在单位"),
         error_messages={"invalid_choice": _("所选单位不存在或不在本次竞答范围内，请重新选择。")},
     )
 
     def __init__(self, *args, quiz: Quiz, **kwargs):
         super().__init__(*args, **kwargs)
-        orgs = services.participant_orgs(quiz)
-        self.fields["org"].queryset = orgs
-        depth0 = quiz.week.organizer.path.count("/")
-        # Indented labels make the tree readable in a plain <select>; quiz.js adds search on top.
-        self.fields["org"].label_from_instance = lambda org: "　" * (org.path.count("/") - depth0) + org.name
+        # The units are held per process (services.participant_units); quiz.js adds search on top of the <select>.
+        choices, units = services.participant_units(quiz)
+        self.fields["org"].choices = [("", _("请选择所在单位")), *choices]
+        self.fields["org"].units = units
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

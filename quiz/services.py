@@ -64,28 +64,37 @@ def require_phone_access(user, quiz: Quiz) -> None:
         raise DomainError(_("答卷明细含完整手机号，只有主办单位的管理员可以导出。"))
 
 
-# Public quizzes by slug, as this process last read them (with week, organizer and activity), for a few seconds: every
-# participant's entry page and start read the same row, and building that four-table query took more of the worker than
-# the start's own insert. Saving a quiz, week, activity or unit, or changing a bank, in this process forgets them at
-# once; other processes follow within QUIZ_CACHE_SECONDS. Shared between threads, so read-only.
-_PUBLIC_QUIZZES: dict[str, tuple[float, Quiz]] = {}
+# What every participant's entry page and start read, held for a few seconds per process: the public quiz by slug (with
+# week, organizer and activity) and the units of its organizer's subtree. Building those queries took more of the worker
+# than the start's own insert. Saving a quiz, week, activity or unit, or changing a bank, in this process forgets them
+# at once; other processes follow within QUIZ_CACHE_SECONDS. Shared between threads, so read-only.
+_HELD: dict[tuple, tuple[float, object]] = {}
+
+
+def _held(key: tuple, load):
+    held = _HELD.get(key)
+    if held is not None and held[0] > time.time():
+        return held[1]
+    value = load()
+    seconds = getattr(settings, "QUIZ_CACHE_SECONDS", 5)
+    if seconds > 0:
+        _HELD[key] = (time.time() + seconds, value)
+    return value
+
+
+def forget_held(**_signal) -> None:
+    """Drop what this process holds of the public quizzes (on any save of what they are built from)."""
+    _HELD.clear()
 
 
 def get_public_quiz(slug: str) -> Quiz:
     """A quiz anyone may take; Quiz.DoesNotExist (a 404) until its week is published."""
-    held = _PUBLIC_QUIZZES.get(slug)
-    if held is not None and held[0] > time.time():
-        return held[1]
-    quiz = Quiz.objects.select_related("week__organizer", "activity").get(slug=slug, week__published_at__isnull=False)
-    seconds = getattr(settings, "QUIZ_CACHE_SECONDS", 5)
-    if seconds > 0:
-        _PUBLIC_QUIZZES[slug] = (time.time() + seconds, quiz)
-    return quiz
-
-
-def forget_public_quizzes(**_signal) -> None:
-    """Drop this process's copies of the public quizzes (on any save of what they hold)."""
-    _PUBLIC_QUIZZES.clear()
+    return _held(
+        ("quiz", slug),
+        lambda: Quiz.objects.select_related("week__organizer", "activity").get(
+            slug=slug, week__published_at__isnull=False
+        ),
+    )
 
 
 def get_attempt(token: str) -> Attempt:
@@ -96,6 +105,19 @@ def get_attempt(token: str) -> Attempt:
 def participant_orgs(quiz: Quiz):
     """The units a participant can pick: the week organizer's subtree."""
     return quiz.week.organizer.descendants().order_by("path")
+
+
+def participant_units(quiz: Quiz) -> tuple[list[tuple[str, str]], dict[str, Org]]:
+    """participant_orgs as the entry form needs them, held: (choices, labels indented by depth so the tree reads in a
+    plain <select>), and the units by id."""
+
+    def load():
+        orgs = list(participant_orgs(quiz))
+        depth0 = quiz.week.organizer.path.count("/")
+        choices = [(str(org.pk), "\u3000" * (org.path.count("/") - depth0) + org.name) for org in orgs]
+        return choices, {str(org.pk): org for org in orgs}
+
+    return _held(("units", quiz.week.organizer_id), load)
 
 
 # -- settings ----------------------------------------------------------------------------------------------------
@@ -226,7 +248,7 @@ def bump_bank_version(quiz_id: int) -> None:
     from quiz.models import new_bank_version
 
     Quiz.objects.filter(pk=quiz_id).update(bank_version=new_bank_version())
-    forget_public_quizzes()
+    forget_held()
 
 
 def draw_paper(quiz: Quiz, rng: random.Random | None = None) -> list[dict]:

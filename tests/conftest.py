@@ -24,9 +24,9 @@ def _sync_tasks(settings):
 @pytest.fixture(autouse=True)
 def _no_public_quizzes_held():
     """Each test starts without the quizzes an earlier test left in this process's short cache."""
-    from quiz.services import forget_public_quizzes
+    from quiz.services import forget_held
 
-    forget_public_quizzes()
+    forget_held()
 
 
 @pytest.fixture(autouse=True)

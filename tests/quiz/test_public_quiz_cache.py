@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from eventweek.models import Week
+from eventweek.models import Org, Week
 from quiz.models import Attempt, Question
 from tests.quiz.conftest import DURING, only_active
 
@@ -60,3 +60,15 @@ def test_a_start_after_a_bank_change_draws_from_the_new_bank(client, demo, jiang
     paper = Attempt.objects.get(phone="13812345679").paper
     kinds = set(Question.objects.filter(pk__in=[item["q"] for item in paper]).values_list("kind", flat=True))
     assert (len(paper), kinds) == (10, {"single"})
+
+
+def test_a_unit_added_here_can_be_picked_at_once(client, demo, jiangsu_quiz):
+    url = reverse("quiz:entry", args=[jiangsu_quiz.slug])
+    with time_machine.travel(DURING, tick=False):
+        assert client.get(url).status_code == 200  # holds the units of the organizer's subtree
+        unit = Org.objects.create(
+            code="320199", name="南京市新设机关", level=Org.Level.INSTITUTION, parent=demo.org("320100")
+        )
+        response = client.post(url, {"name": "张三", "phone": "13812345678", "org": unit.pk})
+    assert response.status_code == 302
+    assert Attempt.objects.get().org == unit
