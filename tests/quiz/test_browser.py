@@ -3,6 +3,7 @@
 import pytest
 import time_machine
 
+from quiz import services
 from quiz.models import Attempt, Question
 from tests.conftest import login_in_browser
 from tests.quiz.conftest import at, wrong
@@ -57,3 +58,26 @@ def test_the_organizer_sees_participation_on_a_laptop(live_server, desk_page, de
     desk_page.goto(f"{live_server.url}/quiz/manage/{quiz.pk}/participation/")
     assert "参与人数合计 50 人" in desk_page.text_content("main")
     desk_page.screenshot(path=str(artifacts_dir / "quiz-desk-participation.png"), full_page=True)
+
+
+@pytest.mark.browser
+def test_unticking_a_multiple_choice_answer_on_a_phone_autosaves_it_as_unanswered(
+    live_server, phone_page, demo, jiangsu_quiz
+):
+    page = phone_page
+    with time_machine.travel(at(4, 10), tick=True):
+        attempt = services.start_attempt(jiangsu_quiz, name="王芳", phone="13912345678", org=demo.org("320100"))
+        multiple = Question.objects.filter(quiz=jiangsu_quiz, kind="multiple").first()
+        attempt.paper = [{"q": multiple.pk, "o": list(range(len(multiple.options)))}]
+        attempt.save(update_fields=["paper"])
+        page.goto(f"{live_server.url}/quiz/a/{attempt.token}/")
+        box = f"input[name=q_{multiple.pk}][value={multiple.answer[0]}]"
+        page.check(box)
+        page.wait_for_function("document.getElementById('quiz-saved').textContent.startsWith('已自动保存')")
+        attempt.refresh_from_db()
+        assert attempt.answers == {str(multiple.pk): multiple.answer[0]}
+        page.evaluate("document.getElementById('quiz-saved').textContent = ''")
+        page.uncheck(box)
+        page.wait_for_function("document.getElementById('quiz-saved').textContent.startsWith('已自动保存')")
+    attempt.refresh_from_db()
+    assert attempt.answers == {str(multiple.pk): ""}
