@@ -323,19 +323,22 @@ class Client:
             self.writer.close()
             self.writer = None
 
-    def build(self, method: str, path: str, body: dict | list | None = None) -> bytes:
-        """The request as bytes (with this client's cookies as they are now)."""
-        head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode() + self.cookie_header
-        if body is None:
-            return head + b"\r\n"
-        data = urllib.parse.urlencode(body, doseq=True).encode()
+    def form_post(self, path: str, data: bytes) -> bytes:
+        """A POST of an already encoded form body, as bytes (with this client's cookies as they are now)."""
         return (
-            head
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode()
+            + self.cookie_header
             + b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
             + str(len(data)).encode()
             + b"\r\n\r\n"
             + data
         )
+
+    def build(self, method: str, path: str, body: dict | list | None = None) -> bytes:
+        """The request as bytes (with this client's cookies as they are now); a body makes it a form POST."""
+        if body is not None:
+            return self.form_post(path, urllib.parse.urlencode(body, doseq=True).encode())
+        return f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode() + self.cookie_header + b"\r\n"
 
     async def send(self, raw: bytes) -> tuple[int, dict[str, str], bytes]:
         for attempt in range(2):
@@ -551,7 +554,7 @@ def run_load(port: int, slug: str, org_ids: list[int]) -> dict:
     bodies = {
         token: urllib.parse.urlencode(
             [("token", token), ("sheet", services.sheet_for(attempt))]
-            + [pair for item in attempt.paper if item["q"] in multiple for pair in [(f"q_{item['q']}", "")]]
+            + [(f"q_{item['q']}", "") for item in attempt.paper if item["q"] in multiple]
             + answered[token]
         )
         for token, attempt in open_attempts.items()
@@ -563,15 +566,7 @@ def run_load(port: int, slug: str, org_ids: list[int]) -> dict:
             raise StopIteration
         token = queue.pop()
         data = f"csrfmiddlewaretoken={client.csrf}&{bodies[token]}".encode()
-        raw = (
-            f"POST /quiz/a/{token}/submit/ HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode()
-            + client.cookie_header
-            + b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
-            + str(len(data)).encode()
-            + b"\r\n\r\n"
-            + data
-        )
-        status, headers, _body = await client.send(raw)
+        status, headers, _body = await client.send(client.form_post(f"/quiz/a/{token}/submit/", data))
         if status == 302 and headers.get("location", "").endswith("/result/"):
             submitted.append(token)
         return status
@@ -592,21 +587,13 @@ def run_load(port: int, slug: str, org_ids: list[int]) -> dict:
 
     async def save(client, index, n):
         token = saving[(index + n * CLIENTS) % len(saving)]
-        data = bodies[token].encode()
-        raw = (
-            f"POST /quiz/a/{token}/save/ HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode()
-            + client.cookie_header
-            + b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
-            + str(len(data)).encode()
-            + b"\r\n\r\n"
-            + data
-        )
-        status, _headers, body = await client.send(raw)
+        data = f"csrfmiddlewaretoken={client.csrf}&{bodies[token]}".encode()  # the whole form, as quiz.js posts it
+        status, _headers, body = await client.send(client.form_post(f"/quiz/a/{token}/save/", data))
         if status == 200 and body.startswith(b'{"ok": true'):
             saved.add(token)
         return status
 
-    saves = Phase(port, save)
+    saves = Phase(port, save, prepare)
     elapsed = saves.run() if saving else 1.0
     results["save_rps"] = saves.count / elapsed
     results["save_p95_ms"] = percentile(saves.latencies, 95) * 1000
