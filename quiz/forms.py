@@ -1,6 +1,9 @@
 """Forms of the quiz: the participant's sign-up, quiz settings, the bank import, the draw, exports."""
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from eventweek.models import Activity, Org
@@ -8,19 +11,41 @@ from quiz import services
 from quiz.models import ExportJob, Quiz
 
 
-class UnitField(forms.ChoiceField):
-    """A unit of the quiz's organizer subtree, picked from a plain <select>; cleans to the Org (the form sets units)."""
+class UnitSelect(forms.Widget):
+    """A plain <select> whose <option>s come prebuilt (services.participant_units), with the posted one selected."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.options = ""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        options = self.options
+        if value:
+            chosen = format_html('<option value="{}">', value)
+            options = options.replace(chosen, chosen[:-1] + " selected>", 1)
+        prompt = format_html('<option value="">{}</option>', _("请选择所在单位"))
+        attributes = flatatt(self.build_attrs(self.attrs, attrs))
+        return format_html('<select name="{}"{}>{}{}</select>', name, attributes, prompt, mark_safe(options))
+
+
+class UnitField(forms.Field):
+    """A unit of the quiz's organizer subtree; cleans to the Org (the form sets units and the widget's options)."""
+
+    widget = UnitSelect
+    default_error_messages = {"invalid_choice": _("所选单位不存在或不在本次竞答范围内，请重新选择。")}
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.units: dict[str, Org] = {}
 
-    def valid_value(self, value) -> bool:
-        return value in self.units
-
     def clean(self, value):
         value = super().clean(value)
-        return self.units[value] if value else None
+        if value in (None, ""):
+            return None
+        unit = self.units.get(str(value))
+        if unit is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return unit
 
 
 class StartForm(forms.Form):
@@ -33,16 +58,13 @@ class StartForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel", "placeholder": "11 位手机号"}),
         help_text=_("每个手机号限答一次，仅用于核对身份和发放奖品。"),
     )
-    org = UnitField(
-        label=_("单位"),
-        error_messages={"invalid_choice": _("所选单位不存在或不在本次竞答范围内，请重新选择。")},
-    )
+    org = UnitField(label=_("单位"))
 
     def __init__(self, *args, quiz: Quiz, **kwargs):
         super().__init__(*args, **kwargs)
         # The units are held per process (services.participant_units); quiz.js adds search on top of the <select>.
-        choices, units = services.participant_units(quiz)
-        self.fields["org"].choices = [("", _("请选择所在单位")), *choices]
+        options, units = services.participant_units(quiz)
+        self.fields["org"].widget.options = options
         self.fields["org"].units = units
 
     def clean_name(self):

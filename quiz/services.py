@@ -15,6 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncHour
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from eventweek.db import execute_hot
@@ -107,15 +108,20 @@ def participant_orgs(quiz: Quiz):
     return quiz.week.organizer.descendants().order_by("path")
 
 
-def participant_units(quiz: Quiz) -> tuple[list[tuple[str, str]], dict[str, Org]]:
-    """participant_orgs as the entry form needs them, held: (choices, labels indented by depth so the tree reads in a
-    plain <select>), and the units by id."""
+def participant_units(quiz: Quiz) -> tuple[str, dict[str, Org]]:
+    """participant_orgs as the entry form needs them, held: the <option>s of a plain <select> (labels indented by depth
+    so the tree reads; a national quiz lists thousands of units, too many to render one template each), and the units
+    by id."""
 
     def load():
         orgs = list(participant_orgs(quiz))
         depth0 = quiz.week.organizer.path.count("/")
-        choices = [(str(org.pk), "\u3000" * (org.path.count("/") - depth0) + org.name) for org in orgs]
-        return choices, {str(org.pk): org for org in orgs}
+        options = format_html_join(
+            "",
+            '<option value="{}">{}</option>',
+            ((org.pk, "\u3000" * (org.path.count("/") - depth0) + org.name) for org in orgs),
+        )
+        return options, {str(org.pk): org for org in orgs}
 
     return _held(("units", quiz.week.organizer_id), load)
 
@@ -215,7 +221,8 @@ def normalize_phone(phone: str) -> str:
     return cleaned
 
 
-_BANKS: dict[tuple[int, int], dict[int, tuple]] = {}
+# (quiz id, bank version) → (key rows, the questions as model instances), as bank_rows and _paper_questions read them.
+_BANKS: dict[tuple[int, int], tuple[dict[int, tuple], dict[int, Question]]] = {}
 
 
 def bank_rows(quiz: Quiz) -> dict[int, tuple[str, str, str, int, bool]]:
@@ -228,19 +235,21 @@ def bank_rows(quiz: Quiz) -> dict[int, tuple[str, str, str, int, bool]]:
 
 
 def _bank(quiz_id: int, version: int) -> dict[int, tuple[str, str, str, int, bool]]:
+    return _bank_held(quiz_id, version)[0]
+
+
+def _bank_held(quiz_id: int, version: int) -> tuple[dict[int, tuple], dict[int, Question]]:
     key = (quiz_id, version)
-    rows = _BANKS.get(key)
-    if rows is None:
-        rows = {
-            pk: (category, kind, answer, len(options), active)
-            for pk, category, kind, answer, options, active in Question.objects.filter(quiz_id=quiz_id)
-            .order_by("sort_order", "pk")
-            .values_list("pk", "category", "kind", "answer", "options", "active")
-        }
+    held = _BANKS.get(key)
+    if held is None:
+        questions = {q.pk: q for q in Question.objects.filter(quiz_id=quiz_id).order_by("sort_order", "pk")}
+        rows = {pk: (q.category, q.kind, q.answer, len(q.options), q.active) for pk, q in questions.items()}
+        for older in [k for k in list(_BANKS) if k[0] == quiz_id]:  # one version per quiz: memory follows the banks
+            _BANKS.pop(older, None)
         if len(_BANKS) > 64:
             _BANKS.clear()
-        _BANKS[key] = rows
-    return rows
+        held = _BANKS[key] = (rows, questions)
+    return held
 
 
 def bump_bank_version(quiz_id: int) -> None:
@@ -360,9 +369,10 @@ def _check_used(quiz: Quiz, phone: str, now: datetime.datetime) -> int:
 
 
 def _paper_with_questions(attempt: Attempt):
-    """(number on the paper, paper item, question) in paper order, with one query; a question deleted since the paper
-    was drawn is left out (its number stays taken)."""
-    questions = Question.objects.in_bulk([item["q"] for item in attempt.paper])
+    """(number on the paper, paper item, question) in paper order, from the bank held for the quiz's version (the
+    paper and result pages of every participant show the same questions; shared between threads, so read-only); a
+    question deleted since the paper was drawn is left out (its number stays taken)."""
+    questions = _bank_held(attempt.quiz_id, attempt.quiz.bank_version)[1]
     for number, item in enumerate(attempt.paper, start=1):
         question = questions.get(item["q"])
         if question is not None:
