@@ -88,6 +88,12 @@ class OrgMultipleChoiceField(forms.ModelMultipleChoiceField):
 ORG_NOT_VISIBLE = _("请选择本单位或下级单位；您无权使用所选单位。")
 
 
+# First path segments of /reporting/ URLs that stand where a week's slug stands (/reporting/summary/…): a week with one
+# of these slugs would be shadowed by them. tests/eventweek/test_reserved_slugs.py keeps the list in step with the URLs.
+RESERVED_WEEK_SLUGS = frozenset({"pictures", "summary"})
+SLUG_TAKEN_BY_URL = _("“%(slug)s”已被系统网址占用，请换一个网址标识。")
+
+
 class WeekForm(forms.ModelForm):
     """A week's programme settings. The user can only pick orgs of their own subtree."""
 
@@ -155,6 +161,12 @@ class WeekForm(forms.ModelForm):
         self.fields["slug"].help_text = _("用于网址，如 2020-jiangsu；只能包含字母、数字、连字符，创建后不能修改")
         if not self.instance.pk and user.org_id:
             self.fields["organizer"].initial = user.org_id
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_WEEK_SLUGS:
+            raise ValidationError(SLUG_TAKEN_BY_URL % {"slug": slug})
+        return slug
 
     def clean(self):
         cleaned = super().clean()

@@ -6,9 +6,14 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from eventweek.forms import SLUG_TAKEN_BY_URL
 from eventweek.models import Activity, Org
 from quiz import services
 from quiz.models import ExportJob, Quiz
+
+# First path segments of /quiz/ URLs that stand where a quiz's slug stands (/quiz/manage/…): a quiz with one of these
+# slugs would be shadowed by them. tests/eventweek/test_reserved_slugs.py keeps the list in step with the URLs.
+RESERVED_QUIZ_SLUGS = frozenset({"a", "manage", "ping"})
 
 
 class UnitSelect(forms.Widget):
@@ -122,6 +127,12 @@ class QuizForm(forms.ModelForm):
         self.fields["paper_spec_text"].initial = services.format_paper_spec(self.instance.paper_spec or {})
         for name in ("opens_at", "closes_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_QUIZ_SLUGS:
+            raise forms.ValidationError(SLUG_TAKEN_BY_URL % {"slug": slug})
+        return slug
 
     def clean_paper_spec_text(self):
         try:
