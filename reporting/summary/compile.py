@@ -19,6 +19,7 @@ from eventweek.models import LOCAL_TZ, Activity, Org, Week
 from eventweek.services import programme
 from reporting.models.reports import DailyReport, Highlight, ItemKind, ReportItem
 from reporting.models.summaries import Summary
+from reporting.summary.docx import DocPicture, SummaryDocument
 from reporting.summary.wordcount import count_chars, count_document
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,10 @@ class Draft:
     @property
     def char_count(self) -> int:
         return count_document(self.title, self.body, [p.caption for p in self.pictures])
+
+    def document(self) -> SummaryDocument:
+        """The draft as the Word writer takes it."""
+        return SummaryDocument(self.title, self.body, [DocPicture(p.content, p.caption) for p in self.pictures])
 
 
 @dataclass

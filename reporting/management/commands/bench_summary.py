@@ -52,7 +52,7 @@ class Command(BaseCommand):
         from eventweek import demo
         from reporting.summary.compile import compile_draft
         from reporting.summary.demo import CITY_SUMMARY, make_week_reports
-        from reporting.summary.docx import DocPicture, SummaryDocument, SummaryDocx
+        from reporting.summary.docx import SummaryDocx
         from reporting.summary.services import save_summary, start_summary, submit_summary
 
         # Summary emails run inline to the in-memory backend: nothing reaches the real task queue.
@@ -78,10 +78,7 @@ class Command(BaseCommand):
             t0 = time.perf_counter()
             draft = compile_draft(week, province)
             t1 = time.perf_counter()
-            document = SummaryDocument(
-                draft.title, draft.body, [DocPicture(p.content, p.caption) for p in draft.pictures]
-            )
-            data = SummaryDocx(document).render()
+            data = SummaryDocx(draft.document()).render()
             t2 = time.perf_counter()
             queries = len(connection.queries)
             settings.DEBUG = False

@@ -7,9 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from eventweek.models import Org, Week
 from reporting.models.summaries import Summary
 from reporting.summary.compile import compile_draft
-from reporting.summary.docx import DocPicture, SummaryDocument, SummaryDocx, docx_to_pdf, libreoffice_path
+from reporting.summary.docx import SummaryDocx, docx_to_pdf, libreoffice_path
 from reporting.summary.services import can_write_summary, render_docx
-from reporting.summary.wordcount import count_document
 
 
 class Command(BaseCommand):
@@ -36,12 +35,8 @@ class Command(BaseCommand):
             count, title = summary.char_count, summary.title
         else:
             compiled = compile_draft(week_obj, org_obj)
-            document = SummaryDocument(
-                compiled.title, compiled.body, [DocPicture(p.content, p.caption) for p in compiled.pictures]
-            )
-            data = SummaryDocx(document).render()
-            title = compiled.title
-            count = count_document(compiled.title, compiled.body, [p.caption for p in compiled.pictures])
+            data = SummaryDocx(compiled.document()).render()
+            count, title = compiled.char_count, compiled.title
         path = Path(out)
         if path.suffix.lower() == ".pdf":
             if not libreoffice_path():
