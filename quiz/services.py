@@ -629,14 +629,13 @@ _SHEET_CLAIM = {
 }
 
 
-def _close_from_sheet(token: str, data, now: datetime.datetime) -> bool | None:
-    """One statement: grade the signed paper in Python and claim the attempt with one conditional UPDATE that holds
-    only while it is open, every saved answer is overridden by a posted one (so the posted answers are the saved
-    ones merged with the post), and the quiz's bank version and points are the ones graded with.
-
-    True when it closed the attempt; None when anything is off (no sheet or a forged one, late, an answer it refuses,
-    an autosave the post does not cover, a changed bank, already submitted): the caller then takes the two-statement
-    path, which reads the attempt and decides (and words any error) exactly as without a sheet."""
+def _posted_on_sheet(token: str, data, now: datetime.datetime) -> tuple[_Sheet, int, dict, dict[str, str]] | None:
+    """What the one-statement submit and autosave start from: the post checked in Python against its signed sheet,
+    as (sheet, quiz id, the paper's keys, the posted answers). None when anything is off (a database without those
+    statements, no sheet or a forged one, late, an answer it refuses): the caller then takes the path that reads the
+    attempt, which words any error."""
+    if connection.vendor not in _SHEET_CLAIM:
+        return None
     found = _read_signed_sheet(token, data)
     if found is None:
         return None
@@ -645,13 +644,25 @@ def _close_from_sheet(token: str, data, now: datetime.datetime) -> bool | None:
         return None
     keys = paper_keys(sheet, _bank(quiz_id, sheet.bank_version))
     try:
-        posted = clean_answers(sheet, data, keys)
+        return sheet, quiz_id, keys, clean_answers(sheet, data, keys)
     except DomainError:
         return None
+
+
+def _close_from_sheet(token: str, data, now: datetime.datetime) -> bool | None:
+    """One statement: grade the signed paper in Python and claim the attempt with one conditional UPDATE that holds
+    only while it is open, every saved answer is overridden by a posted one (so the posted answers are the saved
+    ones merged with the post), and the quiz's bank version and points are the ones graded with.
+
+    True when it closed the attempt; None when anything is off (no sheet or a forged one, late, an answer it refuses,
+    an autosave the post does not cover, a changed bank, already submitted): the caller then takes the two-statement
+    path, which reads the attempt and decides (and words any error) exactly as without a sheet."""
+    checked = _posted_on_sheet(token, data, now)
+    if checked is None:
+        return None
+    sheet, quiz_id, keys, posted = checked
     correct, score, graded, right = grade(sheet, posted, keys, sheet.points)
     ops, vendor = connection.ops, connection.vendor
-    if vendor not in _SHEET_CLAIM:
-        return None
     covered = ",".join(posted) if vendor == "postgresql" else json.dumps(list(posted))
     params = [
         ops.adapt_json_value(graded, None),
@@ -740,8 +751,8 @@ _SHEET_SAVE = {
         f"UPDATE quiz_attempt SET answers = {merge}, saved_at = %s WHERE id = %s AND token = %s AND status = 'open' "
         "AND EXISTS (SELECT 1 FROM quiz_quiz WHERE id = %s AND bank_version = %s)"
     )
-    # Both merge the posted answers into the saved ones key by key (the post never carries a null, which json_patch
-    # would read as "remove").
+    # The vendors of _SHEET_CLAIM (_posted_on_sheet checks them). Both merge the posted answers into the saved ones
+    # key by key (the post never carries a null, which json_patch would read as "remove").
     for vendor, merge in (("postgresql", "answers || %s"), ("sqlite", "json_patch(answers, %s)"))
 }
 
@@ -751,16 +762,10 @@ def _save_from_sheet(token: str, data, now: datetime.datetime) -> datetime.datet
     conditional UPDATE that holds only while the attempt is open and the quiz's bank is the one checked against.
     The attempt's deadline when it saved; None when anything is off (no sheet or a forged one, late, an answer it
     refuses, a changed bank, already submitted): the caller then takes save_answers, which words any error."""
-    found = _read_signed_sheet(token, data)
-    if found is None or connection.vendor not in _SHEET_SAVE:
+    checked = _posted_on_sheet(token, data, now)
+    if checked is None:
         return None
-    sheet, quiz_id = found
-    if not is_within_time(sheet, now):
-        return None
-    try:
-        posted = clean_answers(sheet, data, paper_keys(sheet, _bank(quiz_id, sheet.bank_version)))
-    except DomainError:
-        return None
+    sheet, quiz_id, _keys, posted = checked
     ops = connection.ops
     params = [
         ops.adapt_json_value(posted, None),
