@@ -943,11 +943,52 @@ def _counts_by_org(quizzes: list[Quiz], now=None) -> dict[int, int]:
 
 
 def _subtree_rows(orgs: list[Org], direct: dict[int, int], all_orgs: list[Org]) -> list[dict]:
+    """Participants, headcount and rate of each org's whole subtree, always on one base.
+
+    An org's headcount is its own staff (the people who name it as their unit), so a subtree's headcount is the sum
+    over its units. A unit whose headcount is unknown (empty or 0) is left out of the rate on both sides: the rate is
+    the participants of the units with a headcount divided by those units' headcount, and "coverage" says so
+    ("覆盖 N/M 个单位") whenever some unit is left out. `all_orgs` must hold every unit of the subtrees (with
+    headcount). Row keys: org, count (every participant of the subtree), headcount (known units' sum, None if none),
+    rate (None without any headcount), covered_count, covered_units, units, coverage ("" when all are covered).
+    """
+    wanted = {org.path: org.pk for org in orgs}
+    totals = {org.pk: {"count": 0, "covered_count": 0, "headcount": 0, "units": 0, "covered_units": 0} for org in orgs}
+    for unit in all_orgs:
+        known = bool(unit.headcount)
+        n = direct.get(unit.pk, 0)
+        codes = unit.path.strip("/").split("/")
+        # Every ancestor-or-self path of the unit that is a row gets the unit added to its subtree.
+        for depth in range(1, len(codes) + 1):
+            row_pk = wanted.get("/" + "/".join(codes[:depth]) + "/")
+            if row_pk is None:
+                continue
+            total = totals[row_pk]
+            total["count"] += n
+            total["units"] += 1
+            if known:
+                total["covered_count"] += n
+                total["headcount"] += unit.headcount
+                total["covered_units"] += 1
     rows = []
     for org in orgs:
-        count = sum(direct.get(o.pk, 0) for o in all_orgs if o.path.startswith(org.path))
-        rate = count / org.headcount if org.headcount else None
-        rows.append({"org": org, "count": count, "headcount": org.headcount, "rate": rate})
+        total = totals[org.pk]
+        headcount = total["headcount"] or None
+        partial = total["covered_units"] < total["units"]
+        rows.append(
+            {
+                "org": org,
+                "count": total["count"],
+                "headcount": headcount,
+                "rate": total["covered_count"] / headcount if headcount else None,
+                "covered_count": total["covered_count"],
+                "covered_units": total["covered_units"],
+                "units": total["units"],
+                "coverage": _("覆盖 %(n)s/%(m)s 个单位") % {"n": total["covered_units"], "m": total["units"]}
+                if partial and headcount
+                else "",
+            }
+        )
     return rows
 
 
@@ -956,8 +997,8 @@ def participation_by_org(week: Week, orgs=None) -> list[dict]:
 
     Counts the participants (first attempts; one phone is one person per quiz) of the quizzes of `week` and of its
     parent week whose unit is the org or one of its descendants. `orgs` defaults to the week organizer and its direct
-    children, in tree order. Each row is {"org": Org, "count": int, "headcount": int | None, "rate": float | None},
-    where rate = count / headcount, and None when the headcount is unknown (or zero).
+    children, in tree order. Each row is as `_subtree_rows` makes it: the rate is the subtree's participants over the
+    same subtree's headcount, counting only the units whose headcount is known, and says how many units it covers.
     """
     week_ids = [week.pk] + ([week.parent_id] if week.parent_id else [])
     quizzes = list(Quiz.objects.filter(week_id__in=week_ids))
@@ -966,7 +1007,10 @@ def participation_by_org(week: Week, orgs=None) -> list[dict]:
     else:
         orgs = list(orgs)
     direct = _counts_by_org(quizzes)
-    all_orgs = list(Org.objects.filter(pk__in=direct.keys()).only("pk", "path"))
+    subtrees = Q(pk__in=[])
+    for org in orgs:
+        subtrees |= Q(path__startswith=org.path)
+    all_orgs = list(Org.objects.filter(subtrees).only("pk", "path", "headcount")) if orgs else []
     return _subtree_rows(orgs, direct, all_orgs)
 
 

@@ -88,14 +88,14 @@ def test_the_participation_export_reads_back(
     _job, rows = _export(client, jiangsu_quiz, "participation", django_capture_on_commit_callbacks)
     assert rows[0] == ["单位", "层级", "上级单位", "参与人数", "干部职工人数", "参与率"]
     by_name = {row[0]: row for row in rows[1:]}
-    assert by_name["江苏省机关事务管理局"] == ["江苏省机关事务管理局", "省级", None, 2, 5200, round(2 / 5200, 4)]
+    assert by_name["江苏省机关事务管理局"] == ["江苏省机关事务管理局", "省级", None, 2, 324180, round(2 / 324180, 4)]
     assert by_name["常州市机关事务管理局"] == [
         "常州市机关事务管理局",
         "设区市",
         "江苏省机关事务管理局",
         1,
-        24000,
-        round(1 / 24000, 4),
+        35980,
+        round(1 / 35980, 4),
     ]
     assert by_name["常州市武进区机关事务管理中心"][3] == 1
 

@@ -29,12 +29,14 @@ def test_participation_counts_units_with_their_descendants_and_rates(demo, jiang
     finish(national_quiz, demo, "13900000005", org="360100")  # Jiangxi: outside Jiangsu
     with time_machine.travel(at(6, 9), tick=False):
         rows = services.participation_by_org(demo.jiangsu, [demo.org("320000"), demo.org("320400"), demo.org("320412")])
-    assert [(r["org"].code, r["count"], r["headcount"]) for r in rows] == [
-        ("320000", 4, 5200),
-        ("320400", 3, 24000),
-        ("320412", 1, 6100),
+    # The headcount is the whole subtree's, like the count: Changzhou 24,000 + 武进 6,100 + 金坛 3,100 + 2,780.
+    assert [(r["org"].code, r["count"], r["headcount"], r["units"], r["coverage"]) for r in rows] == [
+        ("320000", 4, 324180, 18, ""),
+        ("320400", 3, 35980, 5, ""),
+        ("320412", 1, 8880, 3, ""),
     ]
-    assert rows[1]["rate"] == 3 / 24000
+    assert rows[0]["rate"] == 4 / 324180
+    assert rows[1]["rate"] == 3 / 35980
 
 
 def test_participation_by_org_defaults_to_the_organizer_and_its_children(demo, jiangsu_quiz):
