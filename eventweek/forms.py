@@ -4,12 +4,14 @@ import datetime
 import re
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eventweek.models import LOCAL_TZ, Activity, Org, Week
+from eventweek.text import CleanTextMixin
 
 DATE_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")
 
@@ -75,6 +77,10 @@ class LocalDateTimeField(forms.DateTimeField):
         return super().to_python(value)
 
 
+class LoginForm(CleanTextMixin, AuthenticationForm):
+    """The login form: the user name is cleaned like every other text field; the password is left as typed."""
+
+
 class OrgChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Org) -> str:
         return obj.name
@@ -94,7 +100,7 @@ RESERVED_WEEK_SLUGS = frozenset({"pictures", "summary"})
 SLUG_TAKEN_BY_URL = _("“%(slug)s”已被系统网址占用，请换一个网址标识。")
 
 
-class WeekForm(forms.ModelForm):
+class WeekForm(CleanTextMixin, forms.ModelForm):
     """A week's programme settings. The user can only pick orgs of their own subtree."""
 
     start_date = LocalDateField(label=_("开始日期"))
@@ -183,7 +189,7 @@ class WeekForm(forms.ModelForm):
         return cleaned
 
 
-class SpecialDayForm(forms.Form):
+class SpecialDayForm(CleanTextMixin, forms.Form):
     date = LocalDateField(label=_("日期"))
     name = forms.CharField(label=_("名称"), max_length=100)
     theme = forms.CharField(label=_("主题"), max_length=200, required=False)
@@ -232,7 +238,7 @@ def special_day_initial(week: Week) -> list[dict]:
     return [{"date": day.date, "name": day.name, "theme": day.theme} for day in week.special_days.all()]
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(CleanTextMixin, forms.ModelForm):
     """One activity. Timed activities take two datetime-local inputs; all-day ones take the first and last day."""
 
     start = LocalDateTimeField(label=_("开始时间"), required=False, help_text=_("北京时间"))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eventweek.forms import SLUG_TAKEN_BY_URL
 from eventweek.models import Activity, Org
+from eventweek.text import CleanTextMixin
 from quiz import services
 from quiz.models import ExportJob, Quiz
 
@@ -53,7 +54,7 @@ class UnitField(forms.Field):
         return unit
 
 
-class StartForm(forms.Form):
+class StartForm(CleanTextMixin, forms.Form):
     """Name, phone and unit: all a participant gives (no account)."""
 
     name = forms.CharField(label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"}))
@@ -85,7 +86,7 @@ class StartForm(forms.Form):
             raise forms.ValidationError(str(exc)) from None
 
 
-class QuizForm(forms.ModelForm):
+class QuizForm(CleanTextMixin, forms.ModelForm):
     paper_spec_text = forms.CharField(
         label=_("按分类抽题"),
         required=False,
@@ -169,13 +170,13 @@ class QuizForm(forms.ModelForm):
         return super().save(commit=commit)
 
 
-class ImportForm(forms.Form):
+class ImportForm(CleanTextMixin, forms.Form):
     file = forms.FileField(
         label=_("题库文件（.xlsx）"), help_text=_("请先下载模板，按模板填写。任一行有误则整个文件不导入。")
     )
 
 
-class DrawForm(forms.Form):
+class DrawForm(CleanTextMixin, forms.Form):
     prize_count = forms.IntegerField(label=_("中奖人数"), min_value=1, max_value=10000)
     seed = forms.CharField(
         label=_("随机种子"),
@@ -187,5 +188,5 @@ class DrawForm(forms.Form):
     )
 
 
-class ExportForm(forms.Form):
+class ExportForm(CleanTextMixin, forms.Form):
     kind = forms.ChoiceField(label=_("导出内容"), choices=ExportJob.Kind.choices)

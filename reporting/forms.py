@@ -6,9 +6,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from eventweek.text import CleanTextMixin, clean_line
 from reporting.models import ItemKind, ReportItem
 from reporting.pictures import check_picture, max_pictures
 from reporting.services import ItemInput
+
+PICTURE_CAPTION = _("图片说明")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -31,7 +34,7 @@ class MultipleFileField(forms.FileField):
         return bool(data)
 
 
-class ReportForm(forms.Form):
+class ReportForm(CleanTextMixin, forms.Form):
     """The report's own fields plus the optimistic-lock version and the idempotency token."""
 
     narrative = forms.CharField(
@@ -66,7 +69,7 @@ class ReportForm(forms.Form):
         }
 
 
-class ItemForm(forms.Form):
+class ItemForm(CleanTextMixin, forms.Form):
     """One activity with its pictures: new uploads (with one caption each), caption edits and removals."""
 
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -98,9 +101,18 @@ class ItemForm(forms.Form):
         captions = self._list("captions")
         checked, errors = [], []
         for index, upload in enumerate(cleaned.get("pictures") or []):
-            caption = captions[index] if index < len(captions) else ""
             try:
+                caption = clean_line(captions[index] if index < len(captions) else "", PICTURE_CAPTION)
                 checked.append(check_picture(upload, caption))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        # Captions are read from the post as typed (they are not form fields): the same cleaner as the fields.
+        kept_captions = {}
+        for p in self.existing_pictures:
+            try:
+                kept_captions[p.pk] = clean_line(
+                    self.data.get(self.add_prefix(f"caption_{p.pk}")) or "", PICTURE_CAPTION
+                )
             except ValidationError as exc:
                 errors.extend(exc.messages)
         for message in errors:
@@ -111,10 +123,7 @@ class ItemForm(forms.Form):
             if value.isdigit():
                 removed.add(int(value))
         cleaned["removed_pictures"] = removed
-        cleaned["captions"] = {
-            p.pk: (self.data.get(self.add_prefix(f"caption_{p.pk}")) or "").strip()[:200]
-            for p in self.existing_pictures
-        }
+        cleaned["captions"] = {pk: caption[:200] for pk, caption in kept_captions.items()}
         return cleaned
 
     def picture_count(self) -> int:
@@ -197,7 +206,7 @@ def item_initial(items) -> list[dict]:
     ]
 
 
-class HighlightForm(forms.Form):
+class HighlightForm(CleanTextMixin, forms.Form):
     comment = forms.CharField(
         label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("亮点和特色")})
     )

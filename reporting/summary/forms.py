@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from eventweek.text import CleanTextMixin
 from reporting.pictures import check_picture
 from reporting.summary.services import NewPicture
 
@@ -16,7 +17,7 @@ def checked_image(upload) -> bytes:
     return check_picture(upload).content
 
 
-class SummaryForm(forms.Form):
+class SummaryForm(CleanTextMixin, forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200)
     body = forms.CharField(
         label=_("正文"),
