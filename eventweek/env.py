@@ -51,6 +51,39 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+_PERIODS = {"s": 1, "m": 60, "h": 3600}
+
+
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    """Parse a rate such as 600/10m (count per period in s, m or h) into (count, seconds)."""
+    value = os.environ.get(name) or default
+    count, _, period = value.strip().partition("/")
+    unit = period[-1:].lower()
+    amount = period[:-1] or "1"
+    if not (count.isdigit() and amount.isdigit() and unit in _PERIODS and int(count) > 0 and int(amount) > 0):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a rate such as 600/10m (count/period in s, m or h).")
+    return int(count), int(amount) * _PERIODS[unit]
+
+
+def _masked(url: str) -> str:
+    """The URL with its password replaced, for error messages."""
+    parsed = urlparse(url)
+    if parsed.password is None:
+        return url
+    return url.replace(f":{parsed.password}@", ":***@", 1)
+
+
+def _port(url: str, parsed) -> str:
+    """The URL's port as text, or "" when it names none; a port that is not 1-65535 is a configuration error."""
+    try:
+        port = parsed.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        raise ImproperlyConfigured(f"DATABASE_URL {_masked(url)!r}: the port must be a number from 1 to 65535.")
+    return str(port or "")
+
+
 def parse_database_url(url: str) -> dict:
     """Turn postgres://user:pass@host:port/name or sqlite:///path into a Django DATABASES entry."""
     parsed = urlparse(url)
@@ -67,7 +100,7 @@ def parse_database_url(url: str) -> dict:
             "USER": unquote(parsed.username or ""),
             "PASSWORD": unquote(parsed.password or ""),
             "HOST": parsed.hostname or "",
-            "PORT": str(parsed.port or ""),
+            "PORT": _port(url, parsed),
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": options,

@@ -1,10 +1,11 @@
 """Django settings for eventweek, read from the environment (see README: 配置)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from eventweek.env import env_bool, env_int, env_list, env_str, parse_database_url, sqlite_database
+from eventweek.env import env_bool, env_int, env_list, env_rate, env_str, parse_database_url, sqlite_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -31,7 +32,8 @@ if not SITE_URL.startswith(("http://", "https://")):
 SITE_URL = SITE_URL.rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin is for superusers only (README: 权限): the org tree does not scope its classes.
+    "eventweek.admin_apps.SuperuserAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -39,6 +41,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_q",
+    "axes",
     "eventweek",
     "reporting",
     "quiz",
@@ -46,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -54,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the Chinese lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "eventweek.urls"
@@ -92,6 +98,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "eventweek.User"
+# django-axes first: it refuses a locked-out account or address before the password is even checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -172,6 +180,47 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# A load balancer probes /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Content-Security-Policy (django-csp) on every response: everything from this site, nothing inline, no frames.
+# Django's own debug pages (DEBUG=1 only) use inline styles and show unstyled under it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# The client's address (login lockout, quiz start limit): REMOTE_ADDR, or behind N reverse proxies that each append
+# to X-Forwarded-For, the address the outermost of them saw (eventweek.throttle.client_address). 0 = no proxy:
+# the header is then ignored, since a client can write anything in it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT} must be 0 or more.")
+
+# Login lockout (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one account, or from one address, lock that
+# account or address out for LOGIN_COOLOFF_MINUTES after the last failure. Success does not reset the count, so an
+# attacker's own account cannot wipe the failures against another.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "eventweek.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "eventweek.throttle.client_address"
+AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False
+
+# Quiz starts per client address: "count/period" (s, m or h). Generous, since a whole government building may share
+# one address; it only stops a script hammering the start form.
+QUIZ_START_RATE = env_rate("QUIZ_START_RATE", "600/10m")
 
 LOGGING = {
     "version": 1,

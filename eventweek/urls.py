@@ -4,13 +4,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.static import serve
 
+from eventweek import views
 from eventweek.forms import LoginForm
 
-admin.site.site_header = "节能宣传周管理后台"
-admin.site.site_title = "节能宣传周"
-admin.site.index_title = "数据管理"
+# The admin site (superusers only) carries its own titles: eventweek.admin_site.SuperuserAdminSite.
+# A database that cannot be reached is a Chinese 503, any other uncaught error the Chinese 500.
+handler500 = "eventweek.views.server_error"
 
 urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

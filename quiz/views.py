@@ -1,5 +1,6 @@
 """Pages of the quiz: public (no account, phone first) and management (login, org-tree permissions)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from eventweek import throttle
 from eventweek.models import Week
 from eventweek.services import DomainError, get_week_for_user, weeks_for_user
 from quiz import bank, exporters, services
@@ -49,6 +51,15 @@ def ping(request):
 
 
 def entry(request, slug):
+    # Starts per client address are limited generously (a whole building may share one address): a script hammering
+    # the start form gets a 429 before any work is done.
+    if request.method == "POST" and not throttle.allow(
+        "quiz-start", throttle.client_address(request), settings.QUIZ_START_RATE
+    ):
+        message = _("同一网络开始答题的次数太多，请 %(minutes)d 分钟后再试。") % {
+            "minutes": max(1, settings.QUIZ_START_RATE[1] // 60)
+        }
+        return render(request, "429.html", {"message": message}, status=429)
     quiz = _public_quiz(slug)
     now = timezone.now()
     form = StartForm(request.POST or None, quiz=quiz)
