@@ -1,6 +1,7 @@
 """Checking report pictures by content and re-encoding them: EXIF (GPS included) stripped, thumbnails made."""
 
 import io
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -12,7 +13,15 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_PICTURES = 20
+# 40 megapixels decode to at most 160 MB (Pillow keeps RGB as 4 bytes a pixel): far above any camera's usual photo,
+# and what keeps one upload near 300 MB of worker memory; Pillow's own bomb guard (89 MP) is twice that.
+DEFAULT_MAX_PIXELS = 40_000_000
+# Pillow decodes WebP through libwebp's full-size canvases, about 16 bytes a pixel while loading: a lower ceiling.
+WEBP_MAX_PIXELS = 16_000_000
+# Originals are stored with at most this long side: enough to print the page full width, a fraction of the bytes.
+MAX_SIDE = 4096
 THUMBNAIL_SIZE = (480, 480)
+BAND_ROWS = 256
 # Formats accepted, by what Pillow finds in the bytes (never by the file name): name, MIME type, file extension.
 FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "WEBP": ("image/webp", ".webp")}
 
@@ -23,6 +32,10 @@ def max_picture_bytes() -> int:
 
 def max_pictures() -> int:
     return int(getattr(settings, "REPORT_MAX_PICTURES", DEFAULT_MAX_PICTURES))
+
+
+def max_picture_pixels() -> int:
+    return int(getattr(settings, "REPORT_MAX_PICTURE_PIXELS", DEFAULT_MAX_PIXELS))
 
 
 @dataclass
@@ -73,6 +86,11 @@ def check_picture(upload, caption: str = "") -> CheckedPicture:
                 raise ValidationError(
                     _("“%(name)s”不是 JPEG、PNG 或 WebP 图片（检测到 %(fmt)s）。") % {"name": name, "fmt": fmt or "?"}
                 )
+            # Refuse by the header's size before a single pixel is decoded.
+            _check_pixels(image, name)
+            if fmt == "JPEG":
+                # Decode at 1/2, 1/4 or 1/8 scale when the stored size needs no more: a fraction of the memory.
+                image.draft(None, _fit(image.size, (MAX_SIDE, MAX_SIDE)))
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ValidationError(bomb) from exc
@@ -83,11 +101,12 @@ def check_picture(upload, caption: str = "") -> CheckedPicture:
             _("“%(name)s”不是有效的图片文件，请上传 JPEG、PNG 或 WebP 图片。") % {"name": name}
         ) from exc
     content_type, extension = FORMATS[fmt]
-    # Turn the pixels upright first, since the orientation tag goes with the rest of the EXIF.
-    image = ImageOps.exif_transpose(image)
+    # Bound first (in place: the full-size pixels are freed), then turn the pixels upright, since the orientation tag
+    # goes with the rest of the EXIF; in place again, so no second full copy is held.
+    image = _resized(image, _fit(image.size, (MAX_SIDE, MAX_SIDE)))
+    ImageOps.exif_transpose(image, in_place=True)
+    thumb = _resized(image, _fit(image.size, THUMBNAIL_SIZE))
     content = _encode(image, fmt)
-    thumb = image.copy()
-    thumb.thumbnail(THUMBNAIL_SIZE)
     return CheckedPicture(
         name=name,
         content=content,
@@ -100,6 +119,55 @@ def check_picture(upload, caption: str = "") -> CheckedPicture:
     )
 
 
+def _check_pixels(image: Image.Image, name: str) -> None:
+    """Refuse a picture with more pixels than one upload may cost, by its header (nothing decoded yet)."""
+    width, height = image.size
+    limit = max_picture_pixels()
+    values = {"name": name, "width": width, "height": height}
+    if image.format == "WEBP" and width * height > min(limit, WEBP_MAX_PIXELS):
+        raise ValidationError(
+            _("“%(name)s”的像素尺寸过大（%(width)s×%(height)s），WebP 图片不能超过 %(limit)s 万像素，请缩小后再上传。")
+            % {**values, "limit": f"{min(limit, WEBP_MAX_PIXELS) / 10_000:g}"}
+        )
+    if width * height > limit:
+        raise ValidationError(
+            _("“%(name)s”的像素尺寸过大（%(width)s×%(height)s），每张图片不能超过 %(limit)s 万像素，请缩小后再上传。")
+            % {**values, "limit": f"{limit / 10_000:g}"}
+        )
+
+
+def _fit(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
+    """The size within box keeping the aspect ratio; never larger than size."""
+    width, height = size
+    scale = min(box[0] / width, box[1] / height, 1)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _resized(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """The image scaled to size (Lanczos), a band of rows at a time; the image itself when it has that size already.
+
+    One call to resize would hold a premultiplied copy of a picture with alpha and a full-height intermediate of every
+    picture: twice the decoded picture again. Each band is scaled from its own rows plus the filter's reach beyond
+    them, so the result is the same as one resize.
+    """
+    if size == image.size:
+        return image
+    if image.mode in ("1", "P"):
+        return image.resize(size, Image.Resampling.NEAREST)  # what resize does for these modes anyway
+    out = Image.new(image.mode, size)
+    out.info = image.info
+    scale = image.height / size[1]
+    reach = math.ceil(3 * max(scale, 1)) + 2  # Lanczos looks 3 output pixels either way
+    for top in range(0, size[1], BAND_ROWS):
+        bottom = min(top + BAND_ROWS, size[1])
+        first, last = top * scale, bottom * scale
+        crop_top = max(0, math.floor(first) - reach)
+        band = image.crop((0, crop_top, image.width, min(image.height, math.ceil(last) + reach)))
+        box = (0, first - crop_top, image.width, last - crop_top)
+        out.paste(band.resize((size[0], bottom - top), Image.Resampling.LANCZOS, box=box), (0, top))
+    return out
+
+
 def _flatten(image: Image.Image) -> Image.Image:
     if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
         image = image.convert("RGBA")
@@ -110,10 +178,11 @@ def _flatten(image: Image.Image) -> Image.Image:
 
 
 def _encode(image: Image.Image, fmt: str) -> bytes:
-    """Write pixels only: Pillow adds EXIF/XMP only when asked, and the info dict is emptied to be sure."""
-    keep = {key: image.info[key] for key in ("transparency",) if key in image.info}
-    image = image.copy()
-    image.info = keep
+    """Write pixels only: Pillow adds EXIF/XMP only when asked, and the info dict is emptied to be sure.
+
+    The image's own info is emptied (it is ours, and copying the pixels to spare it would double the memory).
+    """
+    image.info = {key: image.info[key] for key in ("transparency",) if key in image.info}
     out = io.BytesIO()
     if fmt == "JPEG":
         _flatten(image).save(out, "JPEG", quality=88, optimize=True)

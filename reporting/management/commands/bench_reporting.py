@@ -1,10 +1,16 @@
 """python manage.py bench_reporting: a national-scale data set in a scratch database; prints key=value lines.
 
+First the cost of the largest legal picture of each format (upload_peak_mb: the worst, in MB of worker memory).
+
 31 provinces × 15 cities × 7 days, 3 items and 3 pictures per report (picture rows share a few file names).
 The scratch database is a temporary SQLite file, or `<name>_bench` on PostgreSQL; never the configured one.
 """
 
 import datetime
+import gc
+import io
+import math
+import resource
 import statistics
 import tempfile
 import time
@@ -13,13 +19,16 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from PIL import Image
 
 from eventweek.models import LOCAL_TZ, Org, User, Week
+from reporting.pictures import WEBP_MAX_PIXELS, check_picture, max_picture_pixels
 
 DAY1 = datetime.date(2020, 6, 29)
 
@@ -33,8 +42,12 @@ class Command(BaseCommand):
         parser.add_argument("--items", type=int, default=3)
         parser.add_argument("--pictures", type=int, default=3)
         parser.add_argument("--repeat", type=int, default=5)
+        parser.add_argument("--upload-only", action="store_true", help="只测量最大合法图片的上传处理（不建临时数据库）")
 
     def handle(self, *args, **options):
+        self.upload()
+        if options["upload_only"]:
+            return
         original = dict(connection.settings_dict)
         scratch = _Scratch(original)
         scratch.create()
@@ -85,6 +98,24 @@ class Command(BaseCommand):
             tracemalloc.stop()
             self.out(f"{key}_peak_mb", f"{peak / 1024 / 1024:.1f}")
 
+    def upload(self) -> None:
+        """The worker memory and time of the largest picture accepted (each format at its pixel ceiling), as the
+        report and summary forms check it; upload_peak_mb is the worst of them."""
+        peaks = []
+        for fmt, size, mode in largest_legal_pictures():
+            data = picture_bytes(fmt, size, mode)
+            started = time.perf_counter()
+            upload = SimpleUploadedFile(f"bench.{fmt.lower()}", data)
+            peak, checked = peak_rss_mb(check_picture, upload)
+            key = f"upload_{fmt.lower()}"
+            self.out(f"{key}_pixels", f"{size[0]}x{size[1]}")
+            self.out(f"{key}_bytes", len(data))
+            self.out(f"{key}_s", f"{time.perf_counter() - started:.2f}")
+            self.out(f"{key}_stored", f"{checked.width}x{checked.height}")
+            self.out(f"{key}_peak_mb", f"{peak:.0f}")
+            peaks.append(peak)
+        self.out("upload_peak_mb", f"{max(peaks):.0f}")
+
     def render(self, key: str, user, url: str, repeat: int) -> None:
         client = Client()
         client.force_login(user)
@@ -101,6 +132,50 @@ class Command(BaseCommand):
         self.out(f"{key}_queries", max(queries))
         if key == "dashboard_province":
             self.out("queries_per_render", max(queries))
+
+
+def largest_legal_pictures() -> list[tuple[str, tuple[int, int], str]]:
+    """One picture of each format at its pixel ceiling, in the mode that costs most to decode (alpha: premultiplied
+    when scaled)."""
+    most = max_picture_pixels()
+    square = math.isqrt(most)
+    webp = math.isqrt(min(most, WEBP_MAX_PIXELS))
+    return [
+        ("PNG", (square, square), "RGBA"),
+        ("JPEG", (math.isqrt(most * 3 // 2), math.isqrt(most * 2 // 3)), "RGB"),
+        ("WEBP", (webp, webp), "RGBA"),
+    ]
+
+
+def picture_bytes(fmt: str, size: tuple[int, int], mode: str) -> bytes:
+    """A smooth picture (small on disk, like the 344 KB 9400×9400 PNG that once cost a gigabyte) of that size."""
+    image = Image.linear_gradient("L").resize(size).convert(mode)
+    out = io.BytesIO()
+    image.save(out, fmt)
+    return out.getvalue()
+
+
+def peak_rss_mb(work, *args):
+    """(peak resident memory above the start, in MB, while work(*args) ran; its result). Pillow's pixels are not seen by
+    tracemalloc, so this reads the kernel's high-water mark, reset first (Linux); elsewhere the process's lifetime
+    peak, which only ever overstates."""
+    gc.collect()
+    clear_refs = Path("/proc/self/clear_refs")
+    if clear_refs.exists():
+        clear_refs.write_text("5")
+        before = _status_mb("VmRSS")
+        result = work(*args)
+        return _status_mb("VmHWM") - before, result
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = work(*args)
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before, result
+
+
+def _status_mb(key: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{key}:"):
+            return int(line.split()[1]) / 1024
+    raise LookupError(key)
 
 
 class _Scratch:
