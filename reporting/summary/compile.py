@@ -8,6 +8,7 @@ participation per org; recycling), 四、下一步打算. When the full text wou
 
 import datetime
 import logging
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -321,7 +322,10 @@ def _highlight_paragraphs(facts: WeekFacts, detail: Detail, number: int) -> list
     chosen = facts.highlights[: detail.highlights]
     if not chosen:
         return []
-    lines = [f"（{CN_NUMBERS[number]}）突出特色亮点。经审核筛选，宣传周期间共选出亮点活动{len(facts.highlights)}项。"]
+    head = f"（{CN_NUMBERS[number]}）突出特色亮点。经审核筛选，宣传周期间共选出亮点活动{len(facts.highlights)}项"
+    # Say how many are described when it is fewer than were chosen: the reader must not count 6 and read 9.
+    more = f"，择要介绍其中{len(chosen)}项" if len(chosen) < len(facts.highlights) else ""
+    lines = [f"{head}{more}。"]
     for highlight in chosen:
         item = highlight.item
         text = _clip(item.description or highlight.comment, detail.highlight_chars)
@@ -336,19 +340,64 @@ def _city_paragraphs(facts: WeekFacts, detail: Detail, number: int) -> list[str]
     if not detail.city_summaries or not facts.city_summaries:
         return []
     lines = [f"（{CN_NUMBERS[number]}）各地总结情况。{len(facts.city_summaries)}个单位报送了活动周总结，摘要如下。"]
+    abstracts = city_abstracts(facts.city_summaries, detail.city_chars, known=_opening(facts))
     for summary in facts.city_summaries:
-        text = _first_body_sentences(summary.body, detail.city_chars)
+        text = abstracts.get(summary.pk, "")
         if text:
             lines.append(f"{_name(summary.org)}：{text}")
     return lines
 
 
-def _first_body_sentences(body: str, limit: int) -> str:
-    """The first prose sentences of a summary, headings skipped."""
-    from reporting.summary.docx import HEADING1
+def _prose_sentences(body: str) -> list[str]:
+    """The prose sentences of a summary, each with its end mark; headings and sub-headings' titles left out."""
+    from reporting.summary.docx import HEADING1, HEADING2
 
-    prose = [line.strip() for line in body.splitlines() if line.strip() and not HEADING1.match(line.strip())]
-    return _clip(" ".join(prose), limit)
+    sentences = []
+    for raw in body.splitlines():
+        line = " ".join(raw.split())
+        if not line or HEADING1.match(line):
+            continue
+        if HEADING2.match(line):  # "（一）积极参与全国线上活动。…": the sub-heading's title is not news
+            line = line.split("。", 1)[1] if "。" in line else ""
+        sentences.extend(part for part in re.split(r"(?<=[。！？])", line) if part.strip("。！？ "))
+    return sentences
+
+
+def _same_words(sentence: str, org: Org) -> str:
+    """The sentence with the org's own names blanked, so two orgs' stock sentences compare equal."""
+    for name in sorted({org.name, org.short_name} - {""}, key=len, reverse=True):
+        sentence = sentence.replace(name, "○")
+    return sentence.rstrip("。！？；，")
+
+
+def city_abstracts(summaries: list[Summary], limit: int, known: str = "") -> dict[int, str]:
+    """Each summary's own first sentences within limit, by summary id.
+
+    Sentences that every draft carries (the week's dates and theme, "按照…部署，坚持节俭办活动…") would make each
+    abstract the same: a sentence found in another of the summaries (names blanked) or in `known` (the receiver's own
+    text) is skipped, so each abstract starts with what that org alone says. Nothing left: its first sentences as
+    they are.
+    """
+    sentences = {s.pk: _prose_sentences(s.body) for s in summaries}
+    seen = Counter()
+    for summary in summaries:
+        seen.update({_same_words(sentence, summary.org) for sentence in sentences[summary.pk]})
+    told = {sentence.rstrip("。！？；，") for sentence in _prose_sentences(known)}
+    out = {}
+    for summary in summaries:
+        own = [
+            sentence
+            for sentence in sentences[summary.pk]
+            if seen[_same_words(sentence, summary.org)] == 1 and sentence.rstrip("。！？；，") not in told
+        ]
+        out[summary.pk] = _clip("".join(own or sentences[summary.pk]), limit)
+    return out
+
+
+def _coverage(row: dict) -> str:
+    """ "覆盖16/18个单位" when units without a headcount are left out of the row's rate (on both sides), else ""."""
+    units, covered = row.get("units", 0), row.get("covered_units", 0)
+    return f"覆盖{covered}/{units}个单位" if units and covered < units else ""
 
 
 def _quiz_sentence(facts: WeekFacts, detail: Detail) -> str:
@@ -358,16 +407,20 @@ def _quiz_sentence(facts: WeekFacts, detail: Detail) -> str:
     own = next((row for row in rows if row["org"].pk == facts.org.pk), None)
     sentence = ""
     if own:
-        rate = f"，参与率{_percent(own['rate'])}" if own.get("rate") is not None else ""
+        rate = ""
+        if own.get("rate") is not None:
+            coverage = _coverage(own)
+            rate = f"，参与率{_percent(own['rate'])}" + (f"（{coverage}）" if coverage else "")
         sentence = f"“云竞答”活动中，{_scope_word(facts)}共{own['count']}人次参与{rate}"
     others = [row for row in rows if row["org"].pk != facts.org.pk][: detail.quiz_orgs]
     if others:
-        listed = "、".join(
-            f"{_name(row['org'])}{row['count']}人次"
-            + (f"（{_percent(row['rate'])}）" if row.get("rate") is not None else "")
-            for row in others
-        )
-        sentence += ("，其中" if sentence else "“云竞答”活动中，") + listed
+        parts = []
+        for row in others:
+            rate = ""
+            if row.get("rate") is not None:
+                rate = "（" + "，".join(filter(None, [_percent(row["rate"]), _coverage(row)])) + "）"
+            parts.append(f"{_name(row['org'])}{row['count']}人次{rate}")
+        sentence += ("，其中" if sentence else "“云竞答”活动中，") + "、".join(parts)
     return sentence + "。" if sentence else ""
 
 
