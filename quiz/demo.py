@@ -60,7 +60,7 @@ def _answers_for(attempt, questions: dict[int, Question], rng: random.Random, sk
         else:
             wrong = [letter for letter in question.letters if letter not in question.answer] or list(question.letters)
             chosen = rng.choice(wrong)
-        data.setlist(f"q_{question.pk}", list(chosen))
+        data.setlist(f"q_{question.pk}", services.shown_values(item, chosen))
     return data
 
 

@@ -163,6 +163,12 @@ class QuizForm(CleanTextMixin, forms.ModelForm):
                 self.add_error("closes_at", _("未关联竞答活动时必须填写结束时间。"))
             if opens and closes and closes <= opens:
                 self.add_error("closes_at", _("结束时间必须晚于开始时间。"))
+        # Settings the bank cannot satisfy are refused here, where the organizer sees the counts, instead of every
+        # participant's start failing.
+        if "paper_spec_text" in cleaned and "question_count" not in self.errors:
+            spec, count = cleaned["paper_spec_text"], cleaned.get("question_count")
+            for field, message in services.paper_shortfalls(self.instance, spec, count):
+                self.add_error(field, message)
         return cleaned
 
     def save(self, commit=True):

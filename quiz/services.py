@@ -2,11 +2,13 @@
 
 import datetime
 import json
+import logging
 import random
 import re
 import secrets
 import time
-from collections import defaultdict
+import unicodedata
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,13 +19,19 @@ from django.db.models.functions import TruncHour
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from eventweek.db import execute_hot
 from eventweek.models import LOCAL_TZ, Activity, Org, Week
 from eventweek.services import DomainError, weeks_for_user
 from quiz.models import LETTERS, Attempt, ParticipationHour, PrizeDraw, Question, Quiz
 
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only: `\d` would also match every other script's digits, and each spelling would be another person.
+logger = logging.getLogger(__name__)
+
+PHONE_RE = re.compile(r"1[3-9][0-9]{9}")
+# What people type between the digits of a phone number (after NFKC, so full-width forms are already ASCII).
+_PHONE_SEPARATORS = frozenset(" -.()")
 ANSWER_PREFIX = "q_"
 # Hours are rolled up only once they are this far in the past: no transaction stays open that long.
 ROLLUP_SLACK = datetime.timedelta(minutes=5)
@@ -150,6 +158,34 @@ def parse_paper_spec(text: str) -> dict[str, int]:
     return spec
 
 
+def paper_shortfalls(quiz: Quiz, spec: dict[str, int], question_count: int | None) -> list[tuple[str, str]]:
+    """Why papers of these settings cannot be drawn from the quiz's bank as it stands: [(settings field, message)],
+    empty when they can. For the organizer, who owns the bank, so the messages give its counts."""
+    if quiz.pk is None:
+        return []
+    active = Counter(Question.objects.filter(quiz_id=quiz.pk, active=True).values_list("category", flat=True))
+    if spec:
+        return [
+            (
+                "paper_spec_text",
+                _("分类“%(cat)s”要抽 %(need)d 道，题库中该分类只有 %(have)d 道启用题目。")
+                % {"cat": category, "need": count, "have": active.get(category, 0)},
+            )
+            for category, count in spec.items()
+            if count > active.get(category, 0)
+        ]
+    have = sum(active.values())
+    if question_count is not None and question_count > have:
+        return [
+            (
+                "question_count",
+                _("每卷 %(need)d 道题，题库中只有 %(have)d 道启用题目，请先导入题目或减少题数。")
+                % {"need": question_count, "have": have},
+            )
+        ]
+    return []
+
+
 def format_paper_spec(spec: dict[str, int]) -> str:
     return "\n".join(f"{category}:{count}" for category, count in spec.items())
 
@@ -212,11 +248,28 @@ def ensure_schedules() -> None:
 
 
 def normalize_phone(phone: str) -> str:
-    """Strip spaces and dashes; a ValueError with a Chinese message when it is not a mainland mobile number."""
-    cleaned = re.sub(r"[\s-]", "", phone or "")
-    if cleaned.startswith("+86"):
-        cleaned = cleaned[3:]
-    if not PHONE_RE.match(cleaned):
+    """The one spelling of a mainland mobile number ("13812345678") that is stored, looked up and made unique; a
+    ValueError with a Chinese message when it is not one.
+
+    NFKC first (a full-width １３８… typed on a Chinese input method is ASCII after it), then every other decimal digit
+    (Arabic-Indic ١٣٨…, Devanagari…, which NFKC leaves alone) as its ASCII digit, so no script spells a second person;
+    then spaces, dashes (any kind), dots, parentheses and invisible format characters go, then a leading +86 or 0086.
+    """
+    text = unicodedata.normalize("NFKC", phone or "")
+    kept = []
+    for char in text:
+        if char.isdecimal():
+            kept.append(str(unicodedata.decimal(char)))
+        elif char in _PHONE_SEPARATORS or char.isspace() or unicodedata.category(char) in ("Pd", "Cf"):
+            continue
+        else:
+            kept.append(char)
+    cleaned = "".join(kept)
+    for prefix in ("+86", "0086"):
+        if cleaned.startswith(prefix):
+            cleaned = cleaned[len(prefix) :]
+            break
+    if not PHONE_RE.fullmatch(cleaned):
         raise ValueError(_("手机号应为 11 位数字、以 1 开头，例如 13812345678。"))
     return cleaned
 
@@ -272,22 +325,22 @@ def draw_paper(quiz: Quiz, rng: random.Random | None = None) -> list[dict]:
     for row in active:
         by_category[row[1]].append(row)
     chosen = []
+    shortfall = False
     if quiz.paper_spec:
         for category, count in quiz.paper_spec.items():
             pool = by_category.get(category, [])
-            if len(pool) < count:
-                raise DomainError(
-                    _("题库中“%(cat)s”类的启用题目不足：需要 %(need)d 道，现有 %(have)d 道。")
-                    % {"cat": category, "need": count, "have": len(pool)}
-                )
-            chosen.extend(rng.sample(pool, count))
+            shortfall = shortfall or len(pool) < count
+            if not shortfall:
+                chosen.extend(rng.sample(pool, count))
+    elif len(active) < quiz.question_count:
+        shortfall = True
     else:
-        if len(active) < quiz.question_count:
-            raise DomainError(
-                _("题库中的启用题目不足：需要 %(need)d 道，现有 %(have)d 道。")
-                % {"need": quiz.question_count, "have": len(active)}
-            )
         chosen = rng.sample(active, quiz.question_count)
+    if shortfall:
+        # The bank is the organizer's: a participant is not told its counts (the settings page and the quiz's overview
+        # give them to the organizer, see paper_shortfalls).
+        logger.warning("quiz %s: the bank cannot fill a paper of %s", quiz.pk, quiz.paper_spec or quiz.question_count)
+        raise DomainError(_("本次竞答的题目尚未准备好，暂时不能开始答题，请稍后再试或联系主办单位。"))
     if quiz.shuffle_questions:
         rng.shuffle(chosen)
     else:
@@ -380,12 +433,16 @@ def _paper_with_questions(attempt: Attempt):
 
 
 def paper_questions(attempt: Attempt) -> list[dict]:
-    """The attempt's questions in paper order with options in display order; no answer key in here."""
+    """The attempt's questions in paper order with options in display order; no answer key in here.
+
+    An option posts the letter it is shown under on this paper, never the bank's letter: with shuffled options the
+    bank's letters would give away their order (always posting the bank's "A" scored 52% on the demo bank).
+    clean_answers maps the shown letter back through the paper (or the signed sheet) to the bank's letter."""
     items = []
     for number, item, question in _paper_with_questions(attempt):
         saved = set(attempt.answers.get(str(question.pk), ""))
         options = [
-            {"value": LETTERS[i], "label": LETTERS[pos], "text": question.options[i], "checked": LETTERS[i] in saved}
+            {"value": LETTERS[pos], "label": LETTERS[pos], "text": question.options[i], "checked": LETTERS[i] in saved}
             for pos, i in enumerate(item["o"])
             if i < len(question.options)
         ]
@@ -405,6 +462,12 @@ def paper_questions(attempt: Attempt) -> list[dict]:
     return items
 
 
+def shown_values(item: dict, letters: str) -> list[str]:
+    """What the paper page posts for the bank's letters of one paper item: the letters those options are shown under
+    (for scripts that answer as a participant would: the demo data, the benchmark, the tests)."""
+    return [LETTERS[item["o"].index(LETTERS.index(letter))] for letter in letters]
+
+
 def paper_keys(attempt: Attempt, bank: dict | None = None) -> dict[int, tuple[str, str]]:
     """{question id: (kind, answer)} for the attempt's paper. Server-side only."""
     bank = bank_rows(attempt.quiz) if bank is None else bank
@@ -412,7 +475,8 @@ def paper_keys(attempt: Attempt, bank: dict | None = None) -> dict[int, tuple[st
 
 
 def clean_answers(attempt: Attempt, data, keys: dict[int, tuple[str, str]] | None = None) -> dict[str, str]:
-    """Read q_<id> fields from a POST; refuse questions not on the paper and options the question does not have."""
+    """Read q_<id> fields from a POST as the bank's letters; refuse questions not on the paper and options the question
+    does not have. A posted value is the letter the option is shown under on this paper (see paper_questions)."""
     on_paper = {str(item["q"]): item for item in attempt.paper}
     keys = paper_keys(attempt) if keys is None else keys
     kinds = {pk: kind for pk, (kind, _answer) in keys.items()}
@@ -425,26 +489,31 @@ def clean_answers(attempt: Attempt, data, keys: dict[int, tuple[str, str]] | Non
         if qid not in on_paper:
             raise DomainError(_("提交的题目（编号 %(id)s）不在您的试卷上，答案未保存。") % {"id": qid})
         values = data.getlist(key) if hasattr(data, "getlist") else list(data[key])
-        letters = {LETTERS[i] for i in on_paper[qid]["o"]}
+        shown = on_paper[qid]["o"]
         chosen = set()
         for value in values:
             if value == "":
                 continue
-            if value not in letters:
+            position = LETTERS.find(value) if len(value) == 1 else -1
+            if not 0 <= position < len(shown):
                 raise DomainError(
                     _("第 %(n)d 题的选项“%(v)s”不存在，答案未保存。") % {"n": numbers[qid], "v": value[:10]}
                 )
-            chosen.add(value)
+            chosen.add(LETTERS[shown[position]])
         if len(chosen) > 1 and kinds.get(int(qid)) != Question.Kind.MULTIPLE:
             raise DomainError(_("第 %(n)d 题是单选题，只能选一个答案。") % {"n": numbers[qid]})
         answers[qid] = "".join(sorted(chosen))
     return answers
 
 
+class TokenMismatch(DomainError):
+    """The post's hidden token is not the attempt's: the post is not authorized by this attempt (a 403 for JSON)."""
+
+
 def check_token(attempt: Attempt, data) -> None:
     """The form carries the attempt token in a hidden field; a mismatch means the page was tampered with."""
     if data.get("token") != attempt.token:
-        raise DomainError(_("表单中的答卷标识与本答卷不符，请刷新页面后重试。"))
+        raise TokenMismatch(_("表单中的答卷标识与本答卷不符，请刷新页面后重试。"))
 
 
 def is_within_time(attempt: Attempt, now: datetime.datetime) -> bool:
@@ -817,6 +886,28 @@ def finalize_if_expired(attempt: Attempt, now: datetime.datetime | None = None) 
     return attempt
 
 
+# What the review says of one option, as (css class, badge): a right option ticked, one a multiple-choice answer
+# missed (it teaches what was not known, so it looks unlike a hit), one ticked wrongly, the right one of a single-choice
+# or true/false question not picked.
+_MARKS = {
+    "hit": ("is-hit", _lazy("正确")),
+    "missed": ("is-missed", _lazy("漏选")),
+    "wrong": ("is-wrong", _lazy("错选")),
+    "answer": ("is-answer", _lazy("正确答案")),
+}
+
+
+def _review_mark(picked: bool, correct: bool, multiple: bool) -> dict | None:
+    if correct:
+        name = "hit" if picked else "missed" if multiple else "answer"
+    elif picked:
+        name = "wrong"
+    else:
+        return None
+    css, badge = _MARKS[name]
+    return {"name": name, "css": css, "badge": badge}
+
+
 def review(attempt: Attempt) -> list[dict]:
     """The graded paper with correct answers and explanations; only for submitted attempts."""
     if not attempt.is_submitted:
@@ -824,19 +915,26 @@ def review(attempt: Attempt) -> list[dict]:
     items = []
     for number, item, question in _paper_with_questions(attempt):
         chosen = set(attempt.answers.get(str(question.pk), ""))
-        options = [
-            {
-                "label": LETTERS[pos],
-                "text": question.options[i],
-                "chosen": LETTERS[i] in chosen,
-                "correct": LETTERS[i] in question.answer,
-            }
-            for pos, i in enumerate(item["o"])
-        ]
+        multiple = question.kind == Question.Kind.MULTIPLE
+        options = []
+        for pos, i in enumerate(item["o"]):
+            if i >= len(question.options):
+                continue
+            picked, correct = LETTERS[i] in chosen, LETTERS[i] in question.answer
+            options.append(
+                {
+                    "label": LETTERS[pos],
+                    "text": question.options[i],
+                    "chosen": picked,
+                    "correct": correct,
+                    "mark": _review_mark(picked, correct, multiple),
+                }
+            )
         items.append(
             {
                 "number": number,
                 "text": question.text,
+                "kind": question.kind,
                 "kind_label": question.get_kind_display(),
                 "options": options,
                 "is_correct": chosen == set(question.answer),

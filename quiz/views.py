@@ -1,10 +1,14 @@
 """Pages of the quiz: public (no account, phone first) and management (login, org-tree permissions)."""
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
@@ -18,6 +22,8 @@ from eventweek.services import DomainError, get_week_for_user, weeks_for_user
 from quiz import bank, exporters, services
 from quiz.forms import DrawForm, ExportForm, ImportForm, QuizForm, StartForm
 from quiz.models import Attempt, ExportJob, PrizeDraw, Question, Quiz
+
+logger = logging.getLogger(__name__)
 
 COOKIE_PREFIX = "quiz_attempt_"
 COOKIE_AGE = 14 * 24 * 3600
@@ -124,19 +130,37 @@ def paper(request, token):
 # cross-site request can do nothing the token's holder could not do directly: CSRF protection has nothing to protect
 # here, and its check took about a tenth of the submit's time in the worker.
 @csrf_exempt
-@require_POST
 def save(request, token):
-    """Autosave (quiz.js posts here on every change); answers JSON with the time left."""
+    """Autosave (quiz.js posts here on every change); answers JSON with the time left, and JSON with a Chinese
+    message on every error, since quiz.js shows the message and an HTML error page would read as a lost network."""
+    if request.method != "POST":
+        response = _save_error(_("自动保存只接受 POST 请求。"), 405)
+        response["Allow"] = "POST"
+        return response
     try:
         saved = services.autosave(token, request.POST)
     except Attempt.DoesNotExist:
-        raise Http404(_("没有这份答卷。")) from None
+        return _save_error(_("没有这份答卷。"), 404)
+    except services.TokenMismatch as exc:
+        return _save_error(str(exc), 403)
     except DomainError as exc:
-        return JsonResponse({"ok": False, "error": str(exc)}, status=400)
+        return _save_error(str(exc), 400)
+    except PermissionDenied:
+        return _save_error(_("没有权限保存这份答卷。"), 403)
+    except (SuspiciousOperation, MultiPartParserError, UnreadablePostError):
+        # A body Django refuses to read: too many fields, too large, malformed multipart, cut off.
+        return _save_error(_("提交的内容无法读取，答案未保存，请刷新页面后重试。"), 400)
+    except Exception:
+        logger.exception("autosave of %s failed", token[:8])
+        return _save_error(_("服务器出错，答案未保存，请稍后再试。"), 500)
     remaining = max(0, int((saved.deadline - timezone.now()).total_seconds()))
     return JsonResponse(
         {"ok": True, "saved_at": timezone.localtime(saved.saved_at).strftime("%H:%M:%S"), "remaining": remaining}
     )
+
+
+def _save_error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"ok": False, "error": message}, status=status)
 
 
 @csrf_exempt  # see save
@@ -248,7 +272,15 @@ def manage_quiz(request, pk):
     return render(
         request,
         "quiz/manage/quiz.html",
-        {"quiz": quiz, "counts": counts, "start": start, "end": end, "public_url": public_url, "tab": "overview"},
+        {
+            "quiz": quiz,
+            "counts": counts,
+            "start": start,
+            "end": end,
+            "public_url": public_url,
+            "shortfalls": [m for _f, m in services.paper_shortfalls(quiz, quiz.paper_spec, quiz.question_count)],
+            "tab": "overview",
+        },
     )
 
 

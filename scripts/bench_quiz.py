@@ -548,7 +548,8 @@ def run_load(port: int, slug: str, org_ids: list[int]) -> dict:
     multiple = set(Question.objects.filter(quiz__slug=slug, kind=Question.Kind.MULTIPLE).values_list("pk", flat=True))
     rng = random.Random(2)
     answered = {
-        token: [(f"q_{item['q']}", "ABCDEF"[rng.choice(item["o"])]) for item in attempt.paper]
+        # A random option as the page posts it: the letter it is shown under (the same draws as picking from item["o"]).
+        token: [(f"q_{item['q']}", "ABCDEF"[rng.randrange(len(item["o"]))]) for item in attempt.paper]
         for token, attempt in open_attempts.items()
     }
     bodies = {

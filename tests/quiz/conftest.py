@@ -39,9 +39,14 @@ def jiangsu_quiz(demo):
     return make_quiz(demo.jiangsu, question_count=10)
 
 
+def shown(item: dict, letters: str) -> list[str]:
+    """The values the paper page posts for the bank's letters (item is one entry of attempt.paper)."""
+    return services.shown_values(item, letters)
+
+
 def answers(attempt, choose=None, token=None, sheet=True) -> QueryDict:
-    """POST data answering every question of the attempt, with the paper page's hidden fields (the token and, unless
-    sheet=False, the signed sheet); choose(question) returns letters (default: correct)."""
+    """POST data answering every question of the attempt as the paper page posts it, with its hidden fields (the token
+    and, unless sheet=False, the signed sheet); choose(question) returns the bank's letters (default: correct)."""
     questions = Question.objects.in_bulk([item["q"] for item in attempt.paper])
     data = QueryDict(mutable=True)
     data["token"] = token or attempt.token
@@ -50,7 +55,7 @@ def answers(attempt, choose=None, token=None, sheet=True) -> QueryDict:
     for item in attempt.paper:
         question = questions[item["q"]]
         letters = choose(question) if choose else question.answer
-        data.setlist(f"q_{question.pk}", list(letters))
+        data.setlist(f"q_{question.pk}", shown(item, letters))
     return data
 
 

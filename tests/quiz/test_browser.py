@@ -6,7 +6,7 @@ import time_machine
 from quiz import services
 from quiz.models import Attempt, Question
 from tests.conftest import login_in_browser
-from tests.quiz.conftest import at, wrong
+from tests.quiz.conftest import at, shown, wrong
 
 
 @pytest.mark.browser
@@ -29,11 +29,11 @@ def test_a_participant_on_a_phone_takes_the_quiz_and_sees_the_score(
         assert page.url == f"{live_server.url}/quiz/a/{attempt.token}/"
         questions = Question.objects.in_bulk([item["q"] for item in attempt.paper])
         for item in attempt.paper[:4]:  # four right, the last one wrong
-            for letter in questions[item["q"]].answer:
-                page.check(f"input[name=q_{item['q']}][value={letter}]")
+            for value in shown(item, questions[item["q"]].answer):
+                page.check(f"input[name=q_{item['q']}][value={value}]")
         last = questions[attempt.paper[4]["q"]]
-        for letter in wrong(last):
-            page.check(f"input[name=q_{last.pk}][value={letter}]")
+        for value in shown(attempt.paper[4], wrong(last)):
+            page.check(f"input[name=q_{last.pk}][value={value}]")
         page.wait_for_function("document.getElementById('quiz-saved').textContent.startsWith('已自动保存')")
         attempt.refresh_from_db()
         assert len(attempt.answers) == 5  # autosaved before submitting

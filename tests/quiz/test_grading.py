@@ -108,7 +108,8 @@ def test_a_category_without_enough_questions_is_refused(demo, national_quiz):
     national_quiz.save()
     with pytest.raises(DomainError) as error:
         start(national_quiz, demo, now=at(4, 10))
-    assert str(error.value) == "题库中“节水”类的启用题目不足：需要 40 道，现有 12 道。"
+    # The participant is not told the bank's counts (the organizer's settings page and overview are).
+    assert str(error.value) == "本次竞答的题目尚未准备好，暂时不能开始答题，请稍后再试或联系主办单位。"
 
 
 def test_a_corrected_answer_key_is_used_at_once(demo, jiangsu_quiz):
