@@ -6,10 +6,10 @@ import zipfile
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl import load_workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from eventweek.xlsx import Column, Sheet, XlsxExporter
 from quiz import services
 from quiz.models import LETTERS, TRUE_FALSE_OPTIONS, Question, Quiz
 
@@ -34,32 +34,91 @@ class BankImportError(Exception):
         self.errors = errors
 
 
-def _header_style(sheet) -> None:
-    fill = PatternFill("solid", fgColor="E7F4EC")
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = fill
-    widths = {"A": 8, "B": 12, "C": 6, "D": 50, "K": 10, "L": 50, "M": 6}
-    for column in "EFGHIJ":
-        widths[column] = 22
-    for column, width in widths.items():
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
+# The bank sheet's columns and widths, and the notes sheet's, in the import template's layout.
+WIDTHS = {"题型": 8, "分类": 12, "难度": 6, "题目": 50, "正确答案": 10, "解析": 50, "启用": 6}
+BANK_COLUMNS = [Column(name, WIDTHS.get(name, 22)) for name in COLUMNS]
+HEADER_FILL = "E7F4EC"
+NOTES = [
+    ["题型", "单选、多选或判断"],
+    ["分类", "如 节能、节水、垃圾分类、反食品浪费、绿色出行、政策法规、活动周"],
+    ["难度", "易、中、难（留空为易）"],
+    ["选项A–F", "单选、多选至少两个选项，从选项A起连续填写；判断题无需填写选项"],
+    ["正确答案", "选项字母，多选写多个字母如 ACD；判断题写 正确 或 错误"],
+    ["解析", "答题后展示给参与者的解释"],
+    ["启用", "是 或 否（留空为是）"],
+    [
+        "导入规则",
+        "任一行有误则整个文件都不导入；题目不能与题库中已有题目或文件中其他行重复；单元格请填写文字，不要用公式",
+    ],
+]
+EXAMPLES = [
+    [
+        "单选",
+        "节能",
+        "易",
+        "夏季公共机构办公区空调温度设置一般不低于多少摄氏度？",
+        "22℃",
+        "24℃",
+        "26℃",
+        "28℃",
+        "",
+        "",
+        "C",
+        "公共建筑夏季室内空调温度设置不得低于26℃。",
+        "是",
+    ],
+    [
+        "判断",
+        "绿色出行",
+        "易",
+        "“135”绿色出行是指1公里以内步行、3公里以内骑自行车、5公里左右乘坐公共交通工具。",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "正确",
+        "这是倡导的“135”绿色出行方式。",
+        "是",
+    ],
+]
 
 
-def _workbook_with_header() -> tuple[Workbook, object]:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_TITLE
-    sheet.append(COLUMNS)
-    _header_style(sheet)
-    kinds = DataValidation(type="list", formula1='"单选,多选,判断"', allow_blank=False)
-    levels = DataValidation(type="list", formula1='"易,中,难"', allow_blank=True)
-    flags = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
-    for validation, ref in ((kinds, "A2:A5000"), (levels, "C2:C5000"), (flags, "M2:M5000")):
-        sheet.add_data_validation(validation)
+def _validations() -> list[DataValidation]:
+    """Drop-down lists for 题型, 难度 and 启用 (new objects each time: openpyxl ties one to one sheet)."""
+    validations = []
+    for formula, blank, ref in (('"单选,多选,判断"', False, "A2:A5000"), ('"易,中,难"', True, "C2:C5000"), ('"是,否"', True, "M2:M5000")):  # fmt: skip
+        validation = DataValidation(type="list", formula1=formula, allow_blank=blank)
         validation.add(ref)
-    return workbook, sheet
+        validations.append(validation)
+    return validations
+
+
+def _bank_sheet(rows) -> Sheet:
+    return Sheet(SHEET_TITLE, BANK_COLUMNS, rows, header_fill=HEADER_FILL, validations=_validations())
+
+
+class TemplateExporter(XlsxExporter):
+    """The empty template with two example rows and a sheet of instructions."""
+
+    filename = "question-bank-template.xlsx"
+
+    def sheets(self):
+        yield _bank_sheet(EXAMPLES)
+        yield Sheet("填写说明", [Column("列", 12), Column("说明", 80)], NOTES)
+
+
+class BankExporter(XlsxExporter):
+    """The quiz's bank in the import template's layout, so it can be edited and imported elsewhere."""
+
+    def __init__(self, quiz: Quiz):
+        self.quiz = quiz
+        self.filename = f"{quiz.slug}-bank.xlsx"
+
+    def sheets(self):
+        questions = Question.objects.filter(quiz=self.quiz).order_by("sort_order", "pk")
+        yield _bank_sheet(_question_row(question) for question in questions.iterator(chunk_size=1000))
 
 
 def _question_row(question: Question) -> list:
@@ -78,69 +137,12 @@ def _question_row(question: Question) -> list:
 
 def template_xlsx() -> bytes:
     """The empty template with two example rows and a sheet of instructions."""
-    workbook, sheet = _workbook_with_header()
-    sheet.append(
-        [
-            "单选",
-            "节能",
-            "易",
-            "夏季公共机构办公区空调温度设置一般不低于多少摄氏度？",
-            "22℃",
-            "24℃",
-            "26℃",
-            "28℃",
-            "",
-            "",
-            "C",
-            "公共建筑夏季室内空调温度设置不得低于26℃。",
-            "是",
-        ]
-    )
-    sheet.append(
-        [
-            "判断",
-            "绿色出行",
-            "易",
-            "“135”绿色出行是指1公里以内步行、3公里以内骑自行车、5公里左右乘坐公共交通工具。",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "正确",
-            "这是倡导的“135”绿色出行方式。",
-            "是",
-        ]
-    )
-    notes = sheet.parent.create_sheet("填写说明")
-    for line in (
-        ["列", "说明"],
-        ["题型", "单选、多选或判断"],
-        ["分类", "如 节能、节水、垃圾分类、反食品浪费、绿色出行、政策法规、活动周"],
-        ["难度", "易、中、难（留空为易）"],
-        ["选项A–F", "单选、多选至少两个选项，从选项A起连续填写；判断题无需填写选项"],
-        ["正确答案", "选项字母，多选写多个字母如 ACD；判断题写 正确 或 错误"],
-        ["解析", "答题后展示给参与者的解释"],
-        ["启用", "是 或 否（留空为是）"],
-        ["导入规则", "任一行有误则整个文件都不导入；题目不能与题库中已有题目或文件中其他行重复"],
-    ):
-        notes.append(line)
-    notes.column_dimensions["A"].width = 12
-    notes.column_dimensions["B"].width = 80
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return TemplateExporter().to_bytes()
 
 
 def export_bank_xlsx(quiz: Quiz) -> bytes:
     """The quiz's bank in the import template's layout, so it can be edited and imported elsewhere."""
-    workbook, sheet = _workbook_with_header()
-    for question in Question.objects.filter(quiz=quiz).order_by("sort_order", "pk"):
-        sheet.append(_question_row(question))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return BankExporter(quiz).to_bytes()
 
 
 def _text(value) -> str:
@@ -168,25 +170,33 @@ def read_rows(upload) -> list[tuple[int, dict]]:
     if "xl/workbook.xml" not in names:
         raise BankImportError([_("上传的文件不是 Excel（.xlsx）文件，请下载模板填写后再上传。")])
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # Not data_only: a formula cell must be seen as a formula (with data_only it reads as its cached value, or as
+        # empty when no spreadsheet program calculated it), so the row is refused naming it.
+        workbook = load_workbook(io.BytesIO(data), read_only=True)
     except Exception:
         raise BankImportError([_("无法读取该 Excel 文件，文件可能已损坏。")]) from None
     sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [_text(cell) for cell in next(rows, ())]
+    rows = sheet.iter_rows()
+    header = [_text(cell.value) for cell in next(rows, ())]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise BankImportError([_("表头缺少“%(cols)s”列，请使用下载的模板。") % {"cols": "”“".join(missing)}])
     positions = {name: header.index(name) for name in COLUMNS if name in header}
     result = []
-    for number, values in enumerate(rows, start=2):
-        cells = {name: _text(values[pos]) if pos < len(values) else "" for name, pos in positions.items()}
+    formulas = []
+    for number, row in enumerate(rows, start=2):
+        for name, pos in positions.items():
+            if pos < len(row) and row[pos].data_type == "f":
+                formulas.append(_("第 %(row)d 行“%(col)s”列：是公式，请填写文字。") % {"row": number, "col": name})
+        cells = {name: _text(row[pos].value) if pos < len(row) else "" for name, pos in positions.items()}
         if not any(cells.values()):
             continue
         result.append((number, cells))
         if len(result) > MAX_ROWS:
             raise BankImportError([_("一次最多导入 %(n)d 道题。") % {"n": MAX_ROWS}])
     workbook.close()
+    if formulas:
+        raise BankImportError(formulas)
     if not result:
         raise BankImportError([_("文件中没有题目（第 2 行起填写）。")])
     return result

@@ -1,4 +1,4 @@
-"""Exports as small classes that yield a header and rows; one writer streams them into xlsx (write-only mode)."""
+"""Exports as small classes that yield a header and rows; eventweek.xlsx streams them into xlsx (write-only mode)."""
 
 import datetime
 import os
@@ -12,10 +12,10 @@ from django.db.models import BigIntegerField, Func
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from eventweek.models import Org
 from eventweek.storage import PrivateStorage
+from eventweek.xlsx import PERCENT, Column, Sheet, XlsxExporter
 from quiz import services
 from quiz.models import Attempt, ExportJob, Quiz, mask_phone
 
@@ -36,16 +36,20 @@ class EpochMs(Func):
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
-class Exporter:
-    """One export: a sheet title, a header and rows. Subclasses keep queries constant (no per-row queries)."""
+class Exporter(XlsxExporter):
+    """One export: a sheet title, columns and rows. Subclasses keep queries constant (no per-row queries)."""
 
     title = ""
-    header: list[str] = []
+    columns: list[Column] = []
 
     def __init__(self, quiz: Quiz, *, show_phones: bool = False):
         """show_phones: the result of services.can_see_phones for whoever asked; phones are masked otherwise."""
         self.quiz = quiz
         self.show_phones = show_phones
+
+    @property
+    def header(self) -> list[str]:
+        return [column.header for column in self.columns]
 
     def count(self) -> int:
         raise NotImplementedError
@@ -53,21 +57,24 @@ class Exporter:
     def rows(self) -> Iterator[tuple]:
         raise NotImplementedError
 
+    def sheets(self) -> Iterator[Sheet]:
+        yield Sheet(title=self.title, columns=self.columns, rows=self.rows())
+
 
 class AttemptsExporter(Exporter):
     title = "答卷明细"
-    header = [
-        "排名",
-        "姓名",
-        "手机号",
-        "单位",
-        "得分",
-        "满分",
-        "答对题数",
-        "用时（秒）",
-        "开始时间",
-        "提交时间",
-        "系统代交",
+    columns = [
+        Column("排名", 6),
+        Column("姓名", 12),
+        Column("手机号", 14),
+        Column("单位", 28),
+        Column("得分", 7),
+        Column("满分", 7),
+        Column("答对题数", 9),
+        Column("用时（秒）", 10),
+        Column("开始时间", 19),
+        Column("提交时间", 19),
+        Column("系统代交", 9),
     ]
 
     def _queryset(self):
@@ -115,7 +122,14 @@ class AttemptsExporter(Exporter):
 
 class ParticipationExporter(Exporter):
     title = "各单位参与情况"
-    header = ["单位", "层级", "上级单位", "参与人数", "干部职工人数", "参与率"]
+    columns = [
+        Column("单位", 28),
+        Column("层级", 8),
+        Column("上级单位", 28),
+        Column("参与人数", 10),
+        Column("干部职工人数", 13),
+        Column("参与率", 9, PERCENT),
+    ]
 
     def _data(self):
         if not hasattr(self, "_cached"):
@@ -142,21 +156,16 @@ class ParticipationExporter(Exporter):
 
 class QuestionStatsExporter(Exporter):
     title = "题目统计"
-    header = [
-        "序号",
-        "题型",
-        "分类",
-        "题目",
-        "正确答案",
-        "作答人数",
-        "答对人数",
-        "正确率",
-        "选项A",
-        "选项B",
-        "选项C",
-        "选项D",
-        "选项E",
-        "选项F",
+    columns = [
+        Column("序号", 6),
+        Column("题型", 6),
+        Column("分类", 10),
+        Column("题目", 50),
+        Column("正确答案", 9),
+        Column("作答人数", 9),
+        Column("答对人数", 9),
+        Column("正确率", 9, PERCENT),
+        *(Column(f"选项{letter}", 8) for letter in "ABCDEF"),
     ]
 
     def _data(self):
@@ -193,20 +202,9 @@ EXPORTERS: dict[str, type[Exporter]] = {
 
 
 def write_xlsx(exporter: Exporter, path: Path, progress: Callable[[int], None] | None = None) -> int:
-    """Stream the exporter's rows into an xlsx file in write-only mode (memory stays flat); returns the row count."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(exporter.title)
-    sheet.append(exporter.header)
-    written = 0
-    append = sheet.append
-    for row in exporter.rows():
-        append(row)
-        written += 1
-        if progress is not None and written % PROGRESS_EVERY == 0:
-            progress(written)
+    """Stream the exporter's rows into an xlsx file through the one writer (memory stays flat); returns the row count."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
-    return written
+    return exporter.write(path, progress=progress, progress_every=PROGRESS_EVERY)
 
 
 class QuizExportStorage(PrivateStorage):

@@ -1,29 +1,20 @@
-"""Exports as .xlsx: one small class per export, one base class that writes with openpyxl's write-only mode.
+"""The daily reports' exports: one small class per export; eventweek.xlsx writes them (text as text, styled).
 
 An exporter yields sheets; a sheet is a title, columns (header, width) and rows. A row holds plain values or
-`Styled(value, fill=..., bold=..., number_format=...)` for a coloured or formatted cell. The summary app may
-subclass XlsxExporter the same way.
+`Styled(value, fill=..., bold=..., number_format=...)` for a coloured or formatted cell.
 """
 
 import datetime
-import functools
-import io
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
 
 from eventweek.models import LOCAL_TZ, Week
+from eventweek.xlsx import PERCENT, Sheet, Styled, XlsxExporter
 from reporting.models import Highlight, ItemKind, ReportItem, ReportPicture, ReportStatus
 from reporting.services import Dashboard, build_dashboard, cell_status
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Status colours, the same as the dashboard's (static/css/reporting.css).
 STATUS_FILLS = {
@@ -34,96 +25,12 @@ STATUS_FILLS = {
     ReportStatus.NOT_DUE: "EDEDED",
     ReportStatus.OPEN: "EDEDED",
 }
-PERCENT = "0.0%"
-
-
-@dataclass
-class Styled:
-    value: object
-    fill: str | None = None
-    bold: bool = False
-    number_format: str | None = None
-
-
-@dataclass
-class Sheet:
-    title: str
-    columns: list[tuple[str, int]]
-    rows: Iterable[list]
-
-
-BOLD = Font(bold=True)
-
-
-@functools.cache
-def _fill(colour: str) -> PatternFill:
-    return PatternFill(fill_type="solid", start_color=colour, end_color=colour)
+# The grid and the items freeze the header row and the unit column.
+FREEZE = "B2"
 
 
 def local_text(value: datetime.datetime | None) -> str:
     return timezone.localtime(value, LOCAL_TZ).strftime("%Y-%m-%d %H:%M:%S") if value else ""
-
-
-class XlsxExporter:
-    """Base class: subclasses set filename and implement sheets()."""
-
-    filename = "export.xlsx"
-
-    def sheets(self) -> Iterator[Sheet]:
-        raise NotImplementedError
-
-    def _cell(self, ws, value):
-        if not isinstance(value, Styled):
-            return value
-        cell = WriteOnlyCell(ws, value=value.value)
-        if value.fill:
-            cell.fill = _fill(value.fill)
-        if value.bold:
-            cell.font = BOLD
-        if value.number_format:
-            cell.number_format = value.number_format
-        return cell
-
-    def write(self, target) -> None:
-        """Write the workbook to a path or a binary file object."""
-        workbook = Workbook(write_only=True)
-        for sheet in self.sheets():
-            ws = workbook.create_sheet(title=sheet.title[:31])
-            for index, (_header, width) in enumerate(sheet.columns):
-                ws.column_dimensions[_column_letter(index)].width = width
-            ws.freeze_panes = "B2"
-            header = []
-            for title, _width in sheet.columns:
-                cell = WriteOnlyCell(ws, value=title)
-                cell.font = Font(bold=True)
-                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-                header.append(cell)
-            ws.append(header)
-            for row in sheet.rows:
-                ws.append([self._cell(ws, value) for value in row])
-        workbook.save(target)
-
-    def to_bytes(self) -> bytes:
-        buffer = io.BytesIO()
-        self.write(buffer)
-        return buffer.getvalue()
-
-    def response(self) -> HttpResponse:
-        response = HttpResponse(self.to_bytes(), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(self.filename)}"
-        return response
-
-
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
 
 
 def _rate(value: float | None):
@@ -144,7 +51,7 @@ class StatusGridExporter(XlsxExporter):
         self.filename = f"{week.slug}-报送情况.xlsx"
 
     def sheets(self) -> Iterator[Sheet]:
-        yield Sheet(title="报送情况", columns=self.columns(), rows=self.rows())
+        yield Sheet(title="报送情况", columns=self.columns(), rows=self.rows(), freeze=FREEZE)
 
     def columns(self):
         days = [(f"{d.month}月{d.day}日", 14) for d in self.dashboard.days]
@@ -225,7 +132,7 @@ class ReportItemsExporter(XlsxExporter):
         )
 
     def sheets(self) -> Iterator[Sheet]:
-        yield Sheet(title="活动明细", columns=self.columns, rows=self.rows())
+        yield Sheet(title="活动明细", columns=self.columns, rows=self.rows(), freeze=FREEZE)
 
     def rows(self) -> Iterator[list]:
         week = self.week
@@ -278,4 +185,4 @@ class ChildWeeksItemsExporter(XlsxExporter):
     def sheets(self) -> Iterator[Sheet]:
         for child in self.children:
             part = ReportItemsExporter(child, now=self.now)
-            yield Sheet(title=child.organizer.display_name, columns=part.columns, rows=part.rows())
+            yield Sheet(title=child.organizer.display_name, columns=part.columns, rows=part.rows(), freeze=FREEZE)

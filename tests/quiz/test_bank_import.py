@@ -143,3 +143,26 @@ def test_the_import_page_lists_the_errors_in_chinese(client_for, demo, empty_qui
     assert Question.objects.filter(quiz=empty_quiz).count() == 0
     ok = client.post(reverse("quiz:manage_bank", args=[empty_quiz.pk]), {"file": xlsx(GOOD)}, follow=True)
     assert "已导入 1 道题。" in ok.content.decode()
+
+
+def test_a_formula_cell_is_refused_as_a_formula_naming_its_row_and_column(empty_quiz):
+    formula_text = ["单选", "节能", "易", '=A1&"？"', "1千瓦时", "1瓦时", "", "", "", "", "A", "", ""]
+    formula_option = ["单选", "节水", "易", "一吨水是多少升？", "=1000", "100", "", "", "", "", "A", "", ""]
+    with pytest.raises(bank.BankImportError) as error:
+        bank.import_bank(empty_quiz, xlsx(GOOD, formula_text, formula_option))
+    assert error.value.errors == [
+        "第 3 行“题目”列：是公式，请填写文字。",
+        "第 4 行“选项A”列：是公式，请填写文字。",
+    ]
+    assert Question.objects.filter(quiz=empty_quiz).count() == 0
+
+
+def test_the_bank_export_keeps_text_that_looks_like_a_formula_as_text_and_reimports(jiangsu_quiz, empty_quiz):
+    first = Question.objects.filter(quiz=jiangsu_quiz).order_by("sort_order", "pk").first()
+    Question.objects.filter(pk=first.pk).update(text="=SUM(1,2) 是几？", explanation="-3\x0b不对")
+    data = bank.export_bank_xlsx(jiangsu_quiz)
+    sheet = load_workbook(io.BytesIO(data))["题库"]
+    assert [sheet["D2"].value, sheet["D2"].data_type, sheet["L2"].value] == ["=SUM(1,2) 是几？", "s", "-3 不对"]
+    assert (sheet.freeze_panes, sheet["A1"].font.b, sheet.column_dimensions["D"].width) == ("A2", True, 50)
+    assert bank.import_bank(empty_quiz, data) == 88
+    assert Question.objects.get(quiz=empty_quiz, text="=SUM(1,2) 是几？").explanation == "-3 不对"

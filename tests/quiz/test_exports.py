@@ -137,3 +137,89 @@ def test_an_outsider_cannot_download_an_export(client_for, demo, jiangsu_quiz, f
         reverse("quiz:export_download", args=[jiangsu_quiz.pk, job.pk])
     )
     assert response.status_code == 404
+
+
+CMD_NAME = "=cmd|' /C calc'!A0"
+
+
+def _workbook(client, quiz, kind, django_capture_on_commit_callbacks):
+    """Run one export through the page and its task; the downloaded workbook, loaded in full (styles, data types)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("quiz:manage_exports", args=[quiz.pk]), {"kind": kind})
+    job = ExportJob.objects.filter(kind=kind).latest("pk")
+    download = client.get(reverse("quiz:export_download", args=[quiz.pk, job.pk]))
+    return job, load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+
+
+def _formula_cells(workbook) -> list[str]:
+    return [f"{ws.title}!{c.coordinate}" for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]  # fmt: skip
+
+
+def test_a_participant_named_like_a_formula_is_exported_as_that_text(
+    client_for, demo, jiangsu_quiz, finished, django_capture_on_commit_callbacks
+):
+    from quiz.models import Attempt
+
+    Attempt.objects.filter(phone="13900000001").update(name=CMD_NAME)
+    Attempt.objects.filter(phone="13900000002").update(name='=HYPERLINK("http://x","y")')
+    client = client_for(demo.user("jiangsu_admin"))
+    _job, workbook = _workbook(client, jiangsu_quiz, "attempts", django_capture_on_commit_callbacks)
+    ws = workbook.active
+    assert [(ws[f"B{n}"].value, ws[f"B{n}"].data_type) for n in (2, 3)] == [
+        (CMD_NAME, "s"),
+        ('=HYPERLINK("http://x","y")', "s"),
+    ]
+    assert _formula_cells(workbook) == []
+
+
+def test_a_question_written_like_a_formula_is_exported_as_that_text(
+    client_for, demo, jiangsu_quiz, finished, django_capture_on_commit_callbacks
+):
+    from quiz.models import Question
+
+    first = Question.objects.filter(quiz=jiangsu_quiz).order_by("sort_order", "pk").first()
+    Question.objects.filter(pk=first.pk).update(text="=1+1", category="+节能")
+    client = client_for(demo.user("jiangsu_admin"))
+    _job, workbook = _workbook(client, jiangsu_quiz, "questions", django_capture_on_commit_callbacks)
+    ws = workbook.active
+    assert [ws["D2"].value, ws["D2"].data_type, ws["C2"].value, ws["C2"].data_type] == ["=1+1", "s", "+节能", "s"]
+    assert _formula_cells(workbook) == []
+
+
+def test_a_control_character_in_a_name_no_longer_fails_the_attempts_export(
+    client_for, demo, jiangsu_quiz, finished, django_capture_on_commit_callbacks
+):
+    from quiz.models import Attempt
+
+    Attempt.objects.filter(phone="13900000001").update(name="王\x0b芳")
+    client = client_for(demo.user("jiangsu_admin"))
+    job, workbook = _workbook(client, jiangsu_quiz, "attempts", django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert (job.status, job.error, job.rows_done) == ("done", "", 2)
+    assert workbook.active["B2"].value == "王 芳"
+
+
+@pytest.mark.parametrize(
+    ("kind", "widths", "percent_column"),
+    [
+        ("attempts", {"A": 6, "B": 12, "C": 14, "D": 28, "I": 19, "J": 19}, None),
+        ("participation", {"A": 28, "C": 28, "F": 9}, "F"),
+        ("questions", {"A": 6, "D": 50, "H": 9}, "H"),
+    ],
+)
+def test_quiz_exports_have_a_bold_header_a_frozen_row_and_column_widths(
+    client_for, demo, jiangsu_quiz, finished, django_capture_on_commit_callbacks, kind, widths, percent_column
+):
+    client = client_for(demo.user("jiangsu_admin"))
+    _job, workbook = _workbook(client, jiangsu_quiz, kind, django_capture_on_commit_callbacks)
+    ws = workbook.active
+    assert ws.freeze_panes == "A2"
+    assert all(cell.font.b for cell in ws[1])
+    assert not any(cell.font.b for cell in ws[2])
+    assert {column: ws.column_dimensions[column].width for column in widths} == widths
+    if percent_column:
+        rates = [row[0] for row in ws.iter_rows(min_row=2, min_col=ws[percent_column + "1"].column, max_col=ws[percent_column + "1"].column) if row[0].value is not None]  # fmt: skip
+        assert rates and {cell.number_format for cell in rates} == {"0.0%"}
+    if kind == "attempts":
+        assert ws["I2"].number_format == "yyyy-mm-dd h:mm:ss"
+    assert _formula_cells(workbook) == []

@@ -113,3 +113,71 @@ def test_the_national_items_export_has_one_sheet_per_province(demo, filed):
     workbook = load_workbook(io.BytesIO(ChildWeeksItemsExporter(demo.national).to_bytes()))
     assert workbook.sheetnames == ["江苏"]
     assert [row[6].value for row in workbook["江苏"].iter_rows(min_row=2)] == ["启动会", "旧物回收", "讲座"]
+
+
+FORMULA_TITLE = '=HYPERLINK("http://x","y")'
+
+
+def _no_formula_cells(workbook) -> list[str]:
+    """Every cell of every sheet that holds a formula, as 'sheet!A1' (none is the goal)."""
+    return [
+        f"{ws.title}!{cell.coordinate}"
+        for ws in workbook.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
+
+
+def test_an_item_titled_like_a_formula_is_exported_as_that_text(demo, filed, client_for):
+    from reporting.models import ReportItem
+
+    ReportItem.objects.filter(title="启动会").update(title=FORMULA_TITLE, place="@SUM(A1)")
+    response = client_for(demo.user("jiangsu_reviewer")).get(reverse("reporting:export_items", args=["2020-jiangsu"]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    title, place = workbook["活动明细"]["G2"], workbook["活动明细"]["J2"]
+    assert (title.value, title.data_type, place.value, place.data_type) == (FORMULA_TITLE, "s", "@SUM(A1)", "s")
+    assert _no_formula_cells(workbook) == []
+
+
+def test_a_control_character_in_a_title_does_not_break_the_provinces_items_export(demo, filed, client_for):
+    from reporting.models import ReportItem
+
+    ReportItem.objects.filter(title="讲座").update(title="讲座\x0b第二行", place="腾讯\x01会议")
+    response = client_for(demo.user("jiangsu_reviewer")).get(reverse("reporting:export_items", args=["2020-jiangsu"]))
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content))["活动明细"]
+    assert [ws["G4"].value, ws["J4"].value] == ["讲座 第二行", "腾讯 会议"]
+
+
+def test_no_reporting_export_holds_a_formula_cell(demo, filed):
+    from reporting.exporters import ChildWeeksItemsExporter, WeekReportsExporter
+    from reporting.models import ReportItem
+
+    ReportItem.objects.filter(title="启动会").update(title=FORMULA_TITLE)
+    ReportItem.objects.filter(title="讲座").update(title="=cmd|' /C calc'!A0", place="-2+3")
+    for exporter in (
+        WeekReportsExporter(demo.jiangsu),
+        StatusGridExporter(demo.jiangsu),
+        ReportItemsExporter(demo.jiangsu),
+        ChildWeeksItemsExporter(demo.national),
+    ):
+        workbook = load_workbook(io.BytesIO(exporter.to_bytes()))
+        assert _no_formula_cells(workbook) == [], exporter
+        items = workbook["江苏" if isinstance(exporter, ChildWeeksItemsExporter) else workbook.sheetnames[-1]]
+        if items.title != "报送情况":
+            assert [row[6].value for row in items.iter_rows(min_row=2)] == [
+                FORMULA_TITLE,
+                "旧物回收",
+                "=cmd|' /C calc'!A0",
+            ]
+
+
+def test_the_reporting_exports_keep_their_header_style_and_frozen_panes(demo, filed):
+    ws = load_workbook(io.BytesIO(ReportItemsExporter(demo.jiangsu).to_bytes()))["活动明细"]
+    assert (ws.freeze_panes, ws.column_dimensions["G"].width, ws["A1"].font.b, ws["L2"].number_format) == (
+        "B2",
+        36,
+        True,
+        "General",
+    )
