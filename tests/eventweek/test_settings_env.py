@@ -88,3 +88,31 @@ def test_prepared_statements_for_the_hot_writes_can_be_turned_off_in_the_databas
     assert parse_database_url("postgres://u@h/db?prepare_threshold=2")["OPTIONS"]["prepare_threshold"] == 2
     with pytest.raises(ImproperlyConfigured, match="prepare_threshold='many'"):
         parse_database_url("postgres://u@h/db?prepare_threshold=many")
+
+
+@pytest.mark.parametrize("port", ["abc", "99999", "0", "-1"])
+def test_database_url_with_a_bad_port_is_a_configuration_error_that_hides_the_password(port):
+    with pytest.raises(ImproperlyConfigured) as raised:
+        parse_database_url(f"postgres://eventweek:s3cret@10.0.0.5:{port}/eventweek")
+
+    assert str(raised.value) == (
+        f"DATABASE_URL 'postgres://eventweek:***@10.0.0.5:{port}/eventweek': the port must be a number from 1 to 65535."
+    )
+
+
+def test_database_url_without_a_port_leaves_it_to_the_driver():
+    assert parse_database_url("postgres://u@10.0.0.5/db")["PORT"] == ""
+    assert parse_database_url("postgres://u@10.0.0.5:6432/db")["PORT"] == "6432"
+
+
+def test_settings_with_a_bad_database_port_refuse_to_load_with_one_clear_line():
+    code, _, stderr = run_settings(
+        {"DEBUG": "1", "DATABASE_URL": "postgres://u@h:abc/db"},
+    )
+
+    assert code == 1
+    assert stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: DATABASE_URL 'postgres://u@h:abc/db': "
+        "the port must be a number from 1 to 65535."
+    )
+    assert "int()" not in stderr and "ValueError" not in stderr
