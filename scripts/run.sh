@@ -1,22 +1,48 @@
 #!/usr/bin/env bash
-# Start the django-q2 cluster and the web server side by side; Ctrl-C stops both.
+# Start the django-q2 cluster and the web server side by side. Ctrl-C, or SIGTERM (systemd, docker) to this script or
+# to its whole process group, stops both within 10 s.
 set -uo pipefail
+# Job control: each child gets its own process group, so a stop can reach every process under it (qcluster's
+# sentinel, workers, monitor and pusher; gunicorn's workers) with one kill of the group.
+set -m
 cd "$(dirname "$0")/.."
 PORT=${PORT:-8000}
 PY=.venv/bin/python
 
 $PY manage.py qcluster &
 cluster=$!
+# --graceful-timeout: in-flight requests get 5 s to finish, inside the 10 s a supervisor waits before SIGKILL.
 .venv/bin/gunicorn eventweek.wsgi:application \
   --bind "127.0.0.1:${PORT}" --workers 2 --worker-class gthread --threads 4 \
-  --no-control-socket --access-logfile - --log-level warning &
+  --graceful-timeout 5 --no-control-socket --access-logfile - --log-level warning &
 web=$!
+
+alive() {
+  # True while any process of the group is left (kill -0 on a group tests it without signalling).
+  local group
+  for group in "$@"; do
+    kill -0 -- "-$group" 2>/dev/null && return 0
+  done
+  return 1
+}
 
 stop() {
   trap - INT TERM
   echo
   echo "正在停止任务集群和网站服务……"
+  # The leaders only: qcluster stops its own workers, monitor and pusher in order, and gunicorn its workers.
   kill -TERM "$web" "$cluster" 2>/dev/null
+  # django-q2 can hang on SIGTERM (django-q2 issue #346), above all when every process of the cluster got it at once,
+  # as systemd does: its sentinel then waits for workers that never report back. Give both ~7 s to stop cleanly,
+  # then kill whatever is left of either group, inside the 10 s a supervisor waits before its own SIGKILL.
+  local deadline=$((SECONDS + 7))
+  while alive "$web" "$cluster" && ((SECONDS < deadline)); do
+    sleep 0.1
+  done
+  if alive "$web" "$cluster"; then
+    echo "未能按时退出，强制结束。"
+    kill -KILL -- "-$web" "-$cluster" 2>/dev/null
+  fi
   wait "$web" "$cluster" 2>/dev/null
   echo "已停止。"
   exit 0
@@ -37,7 +63,8 @@ cat <<MSG
     日历订阅    http://127.0.0.1:${PORT}/weeks/2020-jiangsu/calendar.ics
     云竞答      http://127.0.0.1:${PORT}/quiz/2020-national-quiz/
     工作台      http://127.0.0.1:${PORT}/dashboard/
-    管理后台    http://127.0.0.1:${PORT}/admin/
+    管理后台    http://127.0.0.1:${PORT}/admin/（仅超级管理员：python manage.py createsuperuser）
+    健康检查    http://127.0.0.1:${PORT}/healthz
 
   演示账号（密码均为 eventweek2020）：
     national_admin    国管局管理员
