@@ -28,6 +28,9 @@ class SummaryForm(CleanTextMixin, forms.Form):
     picks = forms.MultipleChoiceField(label=_("选用亮点图片"), required=False, widget=forms.CheckboxSelectMultiple)
     upload = forms.FileField(label=_("上传图片"), required=False)
     upload_caption = forms.CharField(label=_("上传图片的说明"), max_length=200, required=False)
+    # The version the page was opened on: a save from a tab opened before someone else's save is refused (see
+    # services.save_summary), as daily reports do.
+    version = forms.IntegerField(label=_("版本"), widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, pictures=(), candidates=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -155,6 +155,16 @@ def _version_content(summary: Summary) -> tuple[str, str, list[dict]]:
     return summary.title, summary.body, pictures
 
 
+def _posted_content(summary: Summary, title: str, body: str, captions: dict, drop) -> tuple[str, str, list[dict]]:
+    """What saving this post would make of the summary, as _version_content gives it, without writing anything."""
+    pictures = [
+        {"id": p.pk, "caption": captions[p.pk].strip()[:200] if p.pk in captions else p.caption}
+        for p in summary.pictures.current()
+        if p.pk not in drop
+    ]
+    return title.strip(), body.strip(), pictures
+
+
 def _same_content(a: SummaryVersion, b: SummaryVersion) -> bool:
     return (a.title, a.body, a.pictures) == (b.title, b.body, b.pictures)
 
@@ -233,13 +243,30 @@ def save_summary(
     add: list[NewPicture] | tuple = (),
     user=None,
     note: str = "",
+    expected_version: int | None = None,
 ) -> SummaryVersion:
     """Save the office's text and pictures as a new version (over the limit too: it stays a draft).
 
     A removed picture is only marked removed, so the versions holding it (submitted ones above all) keep it. Saving
-    again, unchanged, what was already submitted makes no new version (a double click on 报送 is one submission).
+    what the latest version already holds makes no new version and returns that one (a double click, a refused
+    submit, a save without changes). With expected_version (the version the editor was opened on), a save based on
+    an older version is refused with a DomainError and changes nothing: nobody overwrites a colleague unseen.
+    The returned version's `created` says whether this call made it.
     """
     summary = Summary.objects.select_for_update().get(pk=summary.pk)
+    latest = summary.versions.order_by("-number").first()
+    if expected_version is not None and summary.version != expected_version:
+        posted = _posted_content(summary, title, body, captions or {}, drop)
+        if latest is not None and not add and (latest.title, latest.body, latest.pictures) == posted:
+            latest.created = False
+            return latest  # the same as what is saved (a second click of one form): nothing is overwritten
+        raise DomainError(
+            _(
+                "这份总结已被他人修改并保存（现为第 %(current)s 版，您编辑的是第 %(mine)s 版）。为避免覆盖，"
+                "您的修改没有保存，文字仍保留在下面：请另开窗口查看最新内容，合并后再保存。"
+            )
+            % {"current": summary.version, "mine": expected_version}
+        )
     summary.title, summary.body = title.strip(), body.strip()
     now = timezone.now()
     pictures = list(summary.pictures.current())
@@ -254,12 +281,20 @@ def save_summary(
     for offset, new in enumerate(add):
         _add_picture(summary, new.content, new.caption.strip(), order + offset, new.source)
     _recount(summary)
+    if latest is not None and not add and (latest.title, latest.body, latest.pictures) == _version_content(summary):
+        latest.created = False
+        return latest  # nothing to save: the same text and pictures as the latest version
+    version = _snapshot(summary, user, note or _("保存"))
+    version.created = True
+    return version
+
+
+def changed_since(summary: Summary, submission: SummarySubmission | None) -> bool:
+    """True when the summary's latest version differs from what the submission sent (a draft to send again)."""
+    if submission is None:
+        return False
     latest = summary.versions.order_by("-number").first()
-    if latest is not None and not add and summary.submissions.filter(version=latest).exists():
-        title_now, body_now, pictures_now = _version_content(summary)
-        if (latest.title, latest.body, latest.pictures) == (title_now, body_now, pictures_now):
-            return latest  # nothing to save: the same text and pictures as the submitted version
-    return _snapshot(summary, user, note or _("保存"))
+    return latest is not None and not _same_content(latest, submission.version)
 
 
 @transaction.atomic

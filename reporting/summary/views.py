@@ -99,54 +99,66 @@ def summary_edit(request, slug, code):
         request.FILES or None,
         pictures=pictures,
         candidates=candidates,
-        initial={"title": summary.title, "body": summary.body},
+        initial={"title": summary.title, "body": summary.body, "version": summary.version},
     )
     if request.method == "POST" and form.is_valid():
-        submitting = request.POST.get("action") == "submit"
-        # One transaction holds the summary's row lock from saving to submitting: a second identical click waits,
-        # then finds that version submitted and unchanged (no new version, no second submission).
-        with transaction.atomic():
-            version = services.save_summary(
-                summary,
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                captions=form.captions(),
-                drop=form.dropped(),
-                add=form.new_pictures(lambda key: services.read_candidate(candidates, key)),
-                user=request.user,
-            )
-            refused = submission = None
-            if submitting:
-                try:
-                    submission = services.submit_summary(summary, request.user)
-                except DomainError as exc:  # the save stands: submit_summary rolled back only its own savepoint
-                    refused = exc
-        summary.refresh_from_db()
+        try:
+            return _save(request, access, summary, form, candidates)
+        except DomainError as exc:  # opened on an older version: nothing saved, the text stays in the form
+            form.add_error(None, str(exc))
+            summary.refresh_from_db()
+    return render(request, "reporting/summary/edit.html", _context(summary, form=form, candidates=candidates))
+
+
+def _save(request, access, summary, form, candidates):
+    """Save the editor's post (and submit it on 报送), say what happened, and go back to the editor."""
+    submitting = request.POST.get("action") == "submit"
+    opened_on = form.cleaned_data["version"]
+    # One transaction holds the summary's row lock from saving to submitting: a second identical click waits,
+    # then finds that version submitted and unchanged (no new version, no second submission).
+    with transaction.atomic():
+        version = services.save_summary(
+            summary,
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+            captions=form.captions(),
+            drop=form.dropped(),
+            add=form.new_pictures(lambda key: services.read_candidate(candidates, key)),
+            user=request.user,
+            expected_version=opened_on,
+        )
+        refused = submission = None
         if submitting:
-            if refused is not None:
-                messages.error(request, str(refused))
-                return redirect(_edit_url(access.week, access.org))
-            if submission.is_late:
-                messages.warning(
-                    request, _("已报送（第 %(n)s 版），已超过截止时间，记为逾期报送。") % {"n": version.number}
-                )
-            else:
-                messages.success(
-                    request, _("已报送（第 %(n)s 版）至%(to)s。") % {"n": version.number, "to": submission.to_org.name}
-                )
-        elif summary.is_over_limit:
+            try:
+                submission = services.submit_summary(summary, request.user)
+            except DomainError as exc:  # the save stands: submit_summary rolled back only its own savepoint
+                refused = exc
+    summary.refresh_from_db()
+    if submitting:
+        if refused is not None:
+            messages.error(request, str(refused))
+        elif submission.is_late:
             messages.warning(
-                request,
-                _("已保存为草稿（第 %(n)s 版）。共 %(count)s 字，超出上限 %(excess)s 字，删减后才能报送。")
-                % {"n": version.number, "count": summary.char_count, "excess": summary.excess},
+                request, _("已报送（第 %(n)s 版），已超过截止时间，记为逾期报送。") % {"n": version.number}
             )
         else:
             messages.success(
-                request,
-                _("已保存（第 %(n)s 版），共 %(count)s 字。") % {"n": version.number, "count": summary.char_count},
+                request, _("已报送（第 %(n)s 版）至%(to)s。") % {"n": version.number, "to": submission.to_org.name}
             )
-        return redirect(_edit_url(access.week, access.org))
-    return render(request, "reporting/summary/edit.html", _context(summary, form=form, candidates=candidates))
+    elif not version.created:
+        messages.info(request, _("内容没有修改，未生成新版本（仍为第 %(n)s 版）。") % {"n": version.number})
+    elif summary.is_over_limit:
+        messages.warning(
+            request,
+            _("已保存为草稿（第 %(n)s 版）。共 %(count)s 字，超出上限 %(excess)s 字，删减后才能报送。")
+            % {"n": version.number, "count": summary.char_count, "excess": summary.excess},
+        )
+    else:
+        messages.success(
+            request,
+            _("已保存（第 %(n)s 版），共 %(count)s 字。") % {"n": version.number, "count": summary.char_count},
+        )
+    return redirect(_edit_url(access.week, access.org))
 
 
 def _context(summary, **extra):
@@ -155,8 +167,11 @@ def _context(summary, **extra):
     )
     first = min(submissions, key=lambda s: s.submitted_at) if submissions else None
     status = services.deadline_status(summary.due_at, first.submitted_at if first else None, timezone.now())
+    last = submissions[0] if submissions else None
     return {
         "summary": summary,
+        "last_submission": last,
+        "changed_since_submission": services.changed_since(summary, last),
         "week": summary.week,
         "org": summary.org,
         "submissions": submissions,
@@ -292,9 +307,12 @@ def summary_restore(request, slug, code, number):
     if access.summary is None or not access.summary.versions.filter(number=number).exists():
         raise Http404
     version = services.restore_version(access.summary, number, request.user)
-    messages.success(
-        request, _("已恢复第 %(old)s 版的内容，保存为第 %(new)s 版。") % {"old": number, "new": version.number}
-    )
+    if not version.created:
+        messages.info(request, _("当前内容与第 %(old)s 版相同，无需恢复。") % {"old": number})
+    else:
+        messages.success(
+            request, _("已恢复第 %(old)s 版的内容，保存为第 %(new)s 版。") % {"old": number, "new": version.number}
+        )
     return redirect(_edit_url(access.week, access.org))
 
 

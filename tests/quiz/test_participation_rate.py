@@ -55,10 +55,16 @@ def test_the_quiz_participation_page_shows_the_subtree_rate_and_its_coverage(dem
     start(jiangsu_quiz, demo, "13900000002", org="320412002")
     with time_machine.travel(at(6, 9), tick=False):
         data = services.quiz_participation(jiangsu_quiz)
-        page = client_for(demo.user("jiangsu_admin")).get(
-            reverse("quiz:manage_participation", args=[jiangsu_quiz.pk])
-        )
+        page = client_for(demo.user("jiangsu_admin")).get(reverse("quiz:manage_participation", args=[jiangsu_quiz.pk]))
     wujin = next(row for row in data["by_org"] if row["org"].code == "320412")
-    assert (wujin["count"], wujin["headcount"], wujin["rate"], wujin["coverage"]) == (2, 8700, 1 / 8700, "覆盖 2/3 个单位")
+    assert (wujin["count"], wujin["headcount"], wujin["rate"], wujin["coverage"]) == (
+        2,
+        8700,
+        1 / 8700,
+        "覆盖 2/3 个单位",
+    )
     html = page.content.decode()
-    assert f"<td>2</td><td>8700</td>\n      <td>{1 / 8700 * 100:.2f}%<br><span class=\"muted small\">覆盖 2/3 个单位</span>" in html
+    assert (
+        f'<td>2</td><td>8700</td>\n      <td>{1 / 8700 * 100:.2f}%<br><span class="muted small">覆盖 2/3 个单位</span>'
+        in html
+    )

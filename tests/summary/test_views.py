@@ -35,7 +35,7 @@ def png(color=(200, 30, 30)) -> io.BytesIO:
 
 
 def form_data(summary, **extra):
-    data = {"title": summary.title, "body": summary.body, "action": "save"}
+    data = {"title": summary.title, "body": summary.body, "action": "save", "version": summary.version}
     for picture in summary.pictures.all():
         data[f"caption_{picture.pk}"] = picture.caption
     data.update(extra)
@@ -190,15 +190,21 @@ def test_removing_a_picture_and_restoring_a_version(reports, client_for):
     summary = Summary.objects.get(org__code="320100")
     picture = summary.pictures.get()
 
-    client.post(edit_url(), form_data(summary, title="新标题", **{f"drop_{picture.pk}": "on"}))
-    client.post(reverse("reporting:summary_restore", args=["2020-jiangsu", "320100", 2]))
+    client.post(edit_url(), form_data(summary, title="新标题", **{f"drop_{picture.pk}": "on"}), follow=True)
+    same = client.post(reverse("reporting:summary_restore", args=["2020-jiangsu", "320100", 2]), follow=True)
+    client.post(reverse("reporting:summary_restore", args=["2020-jiangsu", "320100", 1]))
 
     summary.refresh_from_db()
-    assert (summary.title, summary.pictures.current().count(), summary.version) == ("新标题", 0, 3)
+    assert messages_of(same) == ["当前内容与第 2 版相同，无需恢复。"]
+    assert (summary.title, summary.pictures.current().count(), summary.version) == (
+        "南京市机关事务管理局关于2020年公共机构节能宣传周活动开展情况的总结",
+        1,
+        3,
+    )
     assert list(summary.versions.order_by("number").values_list("number", "title", "note")) == [
         (1, "南京市机关事务管理局关于2020年公共机构节能宣传周活动开展情况的总结", "系统生成初稿"),
         (2, "新标题", "保存"),
-        (3, "新标题", "恢复第 2 版"),
+        (3, "南京市机关事务管理局关于2020年公共机构节能宣传周活动开展情况的总结", "恢复第 1 版"),
     ]
 
 
@@ -227,9 +233,9 @@ def test_submitting_records_the_submission_and_emails_the_docx(reports, client_f
         response = client.post(edit_url(), form_data(summary, action="submit"), follow=True)
 
     submission = SummarySubmission.objects.get()
-    assert messages_of(response) == ["已报送（第 2 版）至江苏省机关事务管理局。"]
+    assert messages_of(response) == ["已报送（第 1 版）至江苏省机关事务管理局。"]
     assert (submission.version.number, submission.is_late, submission.mail_status, submission.submitted_at) == (
-        2,
+        1,
         False,
         SummarySubmission.MailStatus.SENT,
         NOW,
