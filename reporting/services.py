@@ -308,6 +308,10 @@ def submit_report(
         raise
 
 
+class NothingChanged(DomainError):
+    """The post holds exactly what the report's latest version holds: no version is made, nothing is written."""
+
+
 def _duplicate(token) -> DailyReport | None:
     version = ReportVersion.objects.select_related("report").filter(token=token).first()
     return version.report if version else None
@@ -388,6 +392,14 @@ def _submit_report(
     report.narrative = narrative.strip()
     report.contact_name = contact_name.strip()
     report.contact_phone = contact_phone.strip()
+    snapshot = _snapshot(report, active_items, active_pictures)
+    latest = report.versions.order_by("-number").first()
+    if latest is not None and latest.snapshot == snapshot:
+        # Raised inside the transaction, so the version claimed above is given back: a resubmitted page or a
+        # tampered form (items-TOTAL_FORMS=-1) never adds a version identical to the last one.
+        raise NothingChanged(
+            _("内容与已提交的第 %(number)s 版相同，没有修改，未生成新版本。") % {"number": latest.number}
+        )
     report.submitted_at = now
     report.submitted_by = user
     if report.first_submitted_at is None:
@@ -405,7 +417,7 @@ def _submit_report(
                 submitted_at=now,
                 submitted_by=user,
                 status=submission_status(week, org, day, now),
-                snapshot=_snapshot(report, active_items, active_pictures),
+                snapshot=snapshot,
                 token=token,
             )
     except IntegrityError as exc:

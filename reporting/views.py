@@ -134,6 +134,9 @@ def report_edit(request, slug, code, day):
                     contact_phone=data["contact_phone"],
                     items=formset.item_inputs(),
                 )
+            except services.NothingChanged as exc:  # the stored version stands as it is
+                messages.info(request, str(exc))
+                return redirect("reporting:report_detail", slug=week.slug, code=org.code, day=day.isoformat())
             except DomainError as exc:
                 form.add_error(None, str(exc))
             except ValidationError as exc:
