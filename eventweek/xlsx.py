@@ -111,6 +111,14 @@ def _styled(ws, value: Styled, column_format: str | None):
 def _prepare(ws, row: Sequence, formats: list | None):
     """The row as ws.append takes it: plain values stay (openpyxl's own fast path), the few that need care become
     cells. Most rows come back unchanged, without a copy."""
+    if formats is None:
+        # The common case first, in as few steps per value as possible: plain strings and numbers pass untouched.
+        for value in row:
+            kind = value.__class__
+            if kind is Styled or (kind is str and _SPECIAL(value) is not None):
+                break
+        else:
+            return row
     cells = None
     for index, value in enumerate(row):
         kind = value.__class__

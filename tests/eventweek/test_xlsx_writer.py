@@ -3,6 +3,8 @@
 import datetime
 import decimal
 import io
+import re
+from pathlib import Path
 
 from openpyxl import load_workbook
 
@@ -100,3 +102,15 @@ def test_an_exporter_answers_a_download_with_its_filename():
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"] == "attachment; filename*=UTF-8''%E6%B1%9F%E8%8B%8F-%E6%B4%BB%E5%8A%A8%E6%98%8E%E7%BB%86.xlsx"  # fmt: skip
     assert load_workbook(io.BytesIO(response.content)).active["A2"].data_type == "s"
+
+
+def test_no_module_but_the_one_writer_builds_a_workbook():
+    root = Path(__file__).resolve().parents[2]
+    writer = root / "eventweek" / "xlsx.py"
+    builders = sorted(
+        str(path.relative_to(root))
+        for app in ("eventweek", "reporting", "quiz")
+        for path in (root / app).rglob("*.py")
+        if path != writer and re.search(r"\bWorkbook\b|WriteOnlyCell", path.read_text(encoding="utf-8"))
+    )
+    assert builders == []
