@@ -164,5 +164,7 @@ def test_the_bank_export_keeps_text_that_looks_like_a_formula_as_text_and_reimpo
     sheet = load_workbook(io.BytesIO(data))["题库"]
     assert [sheet["D2"].value, sheet["D2"].data_type, sheet["L2"].value] == ["=SUM(1,2) 是几？", "s", "-3 不对"]
     assert (sheet.freeze_panes, sheet["A1"].font.b, sheet.column_dimensions["D"].width) == ("A2", True, 50)
+    assert [str(rule.sqref) for rule in sheet.data_validations.dataValidation] == ["A2:A5000", "C2:C5000", "M2:M5000"]
+    assert [cell.coordinate for row in sheet.iter_rows() for cell in row if cell.data_type == "f"] == []
     assert bank.import_bank(empty_quiz, data) == 88
     assert Question.objects.get(quiz=empty_quiz, text="=SUM(1,2) 是几？").explanation == "-3 不对"
