@@ -15,6 +15,7 @@ straight into the file, so memory stays flat whatever the row count. The writer:
 - styles every sheet alike: a bold, centred header row, the columns' widths, the header row frozen (`Sheet.freeze`).
 """
 
+import datetime
 import decimal
 import functools
 import io
@@ -25,6 +26,7 @@ from typing import NamedTuple
 from urllib.parse import quote
 
 from django.http import HttpResponse
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -40,6 +42,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t")
 # character Excel reads as a formula, or a "#" (openpyxl turns "#N/A" and the other error names into error cells).
 _SPECIAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|^[=+\-@\t#]").search
 _NUMBERS = (int, float, decimal.Decimal)
+# Types openpyxl writes as they are (typed cells); any other type takes the careful path (a str subclass, a lazy
+# translation: text; anything else is left to openpyxl).
+_PLAIN = frozenset({*_NUMBERS, bool, type(None), datetime.datetime, datetime.date, datetime.time, datetime.timedelta})
 
 BOLD = Font(bold=True)
 HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -84,6 +89,8 @@ def _fill(colour: str) -> PatternFill:
 def _cell(ws, value, *, fill: str | None = None, bold: bool = False, number_format: str | None = None):
     """A cell whose type is decided here: str is always a string cell (cleaned), anything else as openpyxl types it."""
     cell = WriteOnlyCell(ws)
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str):
         cell.value = clean_text(value)
         cell.data_type = "s"  # after the assignment, which would have made "=…" a formula and "#N/A" an error
@@ -115,21 +122,29 @@ def _prepare(ws, row: Sequence, formats: list | None):
         # The common case first, in as few steps per value as possible: plain strings and numbers pass untouched.
         for value in row:
             kind = value.__class__
-            if kind is Styled or (kind is str and _SPECIAL(value) is not None):
+            if kind is str:
+                if _SPECIAL(value) is not None:
+                    break
+            elif kind not in _PLAIN:
                 break
         else:
             return row
     cells = None
     for index, value in enumerate(row):
         kind = value.__class__
+        column_format = formats[index] if formats is not None and index < len(formats) else None
         if kind is str:
             if _SPECIAL(value) is None:
                 continue
             cell = _cell(ws, value)
+        elif kind in _PLAIN:
+            if column_format is None or kind not in _NUMBERS:
+                continue
+            cell = _cell(ws, value, number_format=column_format)
         elif kind is Styled:
-            cell = _styled(ws, value, formats[index] if formats is not None and index < len(formats) else None)
-        elif formats is not None and index < len(formats) and formats[index] and kind in _NUMBERS:
-            cell = _cell(ws, value, number_format=formats[index])
+            cell = _styled(ws, value, column_format)
+        elif isinstance(value, (str, Promise)):
+            cell = _cell(ws, value)
         else:
             continue
         if cells is None:

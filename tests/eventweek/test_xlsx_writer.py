@@ -114,3 +114,13 @@ def test_no_module_but_the_one_writer_builds_a_workbook():
         if path != writer and re.search(r"\bWorkbook\b|WriteOnlyCell", path.read_text(encoding="utf-8"))
     )
     assert builders == []
+
+
+def test_a_str_subclass_or_a_lazy_translation_is_written_as_text_too():
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    rows = [[mark_safe("=1+1"), gettext_lazy("=2+2"), mark_safe("南京")], [Styled(gettext_lazy("状态"))]]
+    ws = _book(Sheet("表", [("甲", 8), ("乙", 8), ("丙", 8)], rows)).active
+    assert [(c.value, c.data_type) for c in ws[2]] == [("=1+1", "s"), ("=2+2", "s"), ("南京", "s")]
+    assert ws["A3"].value == "状态"
