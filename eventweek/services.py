@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from eventweek.errors import DomainError
 from eventweek.models import LOCAL_TZ, Activity, ActivityChange, ActivityNotice, Org, SpecialDay, Week
 
 logger = logging.getLogger(__name__)
@@ -29,10 +30,6 @@ NOTICE_RETRY_CAP_MINUTES = 15
 # later run takes it over once the lease has run out. It is far longer than one send may take (EMAIL_TIMEOUT is
 # seconds), so a live claim is never taken twice.
 NOTICE_CLAIM_LEASE_MINUTES = 10
-
-
-class DomainError(Exception):
-    """A business rule refused the operation; the message is shown to the user."""
 
 
 # -- publishing ---------------------------------------------------------------------------------------------------

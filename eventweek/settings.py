@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "eventweek.errors.DomainErrorMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the Chinese lockout page.
     "axes.middleware.AxesMiddleware",
 ]

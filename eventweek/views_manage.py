@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from eventweek import services
+from eventweek.errors import DomainError
 from eventweek.forms import ActivityForm, SpecialDayFormSet, WeekForm, special_day_initial
 from eventweek.models import Activity, Week
 
@@ -189,7 +190,7 @@ def _change_activity_status(request, slug, pk, service, done_message):
         return _forbidden(request, week)
     try:
         service(activity, user=request.user)
-    except services.DomainError as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, done_message % {"title": activity.title})

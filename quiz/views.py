@@ -17,8 +17,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from eventweek import throttle
+from eventweek.errors import DomainError
 from eventweek.models import Week
-from eventweek.services import DomainError, get_week_for_user, weeks_for_user
+from eventweek.services import get_week_for_user, weeks_for_user
 from quiz import bank, exporters, services
 from quiz.forms import DrawForm, ExportForm, ImportForm, QuizForm, StartForm
 from quiz.models import Attempt, ExportJob, PrizeDraw, Question, Quiz

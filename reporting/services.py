@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from eventweek.errors import DomainError
 from eventweek.models import LOCAL_TZ, Org, User, Week
-from eventweek.services import DomainError, claimable_notices, send_claimed_notice
+from eventweek.services import claimable_notices, send_claimed_notice
 from reporting.models import (
     DailyReport,
     ForwardedPackage,

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from eventweek.errors import DomainError
 from eventweek.models import Week
-from eventweek.services import DomainError
 from reporting import services
 from reporting.exporters import ReportItemsExporter, StatusGridExporter
 from reporting.forms import HighlightForm, ItemFormSet, ReportForm, item_initial

@@ -14,8 +14,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from eventweek.errors import DomainError
 from eventweek.models import LOCAL_TZ, Org, Week
-from eventweek.services import DomainError
 from reporting.models.summaries import Summary, SummaryPicture, SummaryReminder, SummarySubmission, SummaryVersion
 from reporting.summary.docx import DocPicture, SummaryDocument, SummaryDocx, embeddable_picture
 from reporting.summary.wordcount import count_document

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from eventweek.errors import DomainError
 from eventweek.models import Week
-from eventweek.services import DomainError
 from reporting.models.summaries import Summary, SummarySubmission
 from reporting.summary import services
 from reporting.summary.docx import docx_to_pdf, libreoffice_path

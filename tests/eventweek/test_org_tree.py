@@ -3,6 +3,7 @@
 import pytest
 
 from eventweek import services
+from eventweek.errors import DomainError
 from eventweek.models import Org, User, Week
 
 
@@ -50,7 +51,7 @@ def test_only_admins_may_change_weeks(demo):
     assert services.can_change_week(demo.user("jiangsu_admin")) is True
     assert services.can_change_week(demo.user("jiangsu_reviewer")) is False
     assert services.can_change_week(demo.user("nanjing_reporter")) is False
-    with pytest.raises(services.DomainError, match="只有管理员可以修改活动周。"):
+    with pytest.raises(DomainError, match="只有管理员可以修改活动周。"):
         services.require_admin(demo.user("jiangsu_reviewer"))
 
 

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from eventweek.services import DomainError
+from eventweek.errors import DomainError
 from quiz import services
 from quiz.models import PrizeDraw
 from tests.quiz.conftest import at, finish

@@ -3,7 +3,7 @@
 import pytest
 from django.http import QueryDict
 
-from eventweek.services import DomainError
+from eventweek.errors import DomainError
 from quiz import services
 from quiz.models import Question
 from tests.quiz.conftest import answers, at, only_active, start

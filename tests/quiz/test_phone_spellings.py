@@ -7,7 +7,7 @@ import time_machine
 from django.db import OperationalError, connection
 from django.urls import reverse
 
-from eventweek.services import DomainError
+from eventweek.errors import DomainError
 from quiz import services
 from quiz.models import Attempt
 from tests.quiz.conftest import at, start

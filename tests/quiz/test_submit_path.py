@@ -8,7 +8,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from eventweek.services import DomainError
+from eventweek.errors import DomainError
 from quiz import services
 from quiz.models import Attempt, Question
 from tests.quiz.conftest import answers, at, only_active, start, wrong

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from eventweek.services import DomainError
+from eventweek.errors import DomainError
 from quiz import services
 from quiz.models import Attempt
 from tests.quiz.conftest import CLOSES, OPENS, answers, at, start, wrong

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from eventweek.services import DomainError
+from eventweek.errors import DomainError
 from reporting import services
 from reporting.models import DailyReport, ReportItem, ReportVersion
 

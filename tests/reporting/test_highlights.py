@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from eventweek.services import DomainError
+from eventweek.errors import DomainError
 from reporting import services
 from reporting.models import ForwardedPackage, Highlight
 

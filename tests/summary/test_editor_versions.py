@@ -5,7 +5,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from eventweek.services import DomainError
+from eventweek.errors import DomainError
 from reporting.models.summaries import Summary, SummarySubmission
 from reporting.summary.services import save_summary, start_summary, submit_summary
 from reporting.summary.wordcount import count_document
