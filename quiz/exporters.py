@@ -2,13 +2,14 @@
 
 import datetime
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import BigIntegerField, Func
+from django.db import connection, connections, transaction
+from django.db.models import BigIntegerField, Func, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -235,44 +236,142 @@ def start_export(quiz: Quiz, kind: str, user=None) -> ExportJob:
         raise services.DomainError(_("不支持的导出内容。"))
     if kind == ExportJob.Kind.ATTEMPTS:
         services.require_phone_access(user, quiz)
-    job = ExportJob.objects.create(quiz=quiz, kind=kind, created_by=user)
-    from django_q.tasks import async_task
-
-    job_id = job.pk
-    transaction.on_commit(lambda: async_task("quiz.tasks.run_export_task", job_id, task_name=f"quiz-export-{job_id}"))
+    job = ExportJob.objects.create(quiz=quiz, kind=kind, created_by=user, heartbeat_at=timezone.now())
+    _enqueue_export(job.pk)
     return job
 
 
+def _enqueue_export(job_id: int) -> None:
+    from django_q.tasks import async_task
+
+    transaction.on_commit(lambda: async_task("quiz.tasks.run_export_task", job_id, task_name=f"quiz-export-{job_id}"))
+
+
+# A running export writes its heartbeat every PROGRESS_EVERY rows (well under a second each); a heartbeat older than
+# the lease means its worker died. The lease covers the longest silent stretch: counting and saving the file.
+DEFAULT_EXPORT_LEASE_SECONDS = 300
+DEFAULT_EXPORT_MAX_ATTEMPTS = 3
+
+
+def export_lease() -> datetime.timedelta:
+    """How long a queued or running export may go without a heartbeat before the sweep takes it over."""
+    return datetime.timedelta(seconds=getattr(settings, "QUIZ_EXPORT_LEASE_SECONDS", DEFAULT_EXPORT_LEASE_SECONDS))
+
+
+def export_max_attempts() -> int:
+    return int(getattr(settings, "QUIZ_EXPORT_MAX_ATTEMPTS", DEFAULT_EXPORT_MAX_ATTEMPTS))
+
+
+class ClaimLost(Exception):
+    """This run's claim on the job was taken over (its lease ran out): it must stop without recording anything."""
+
+
+def _apart(write: Callable[[], int]) -> int:
+    """Run a write on a connection of its own when the exporter's open read would make it fail.
+
+    On SQLite the exporter's rows come from a cursor left open (a read snapshot): a write on that connection after
+    anyone else wrote (a participant submitting, the task broker) fails at once with "database is locked". A thread
+    has a connection of its own, which waits its turn instead. Inside a transaction (the tests) the same connection
+    is the only one that sees the job, and nothing else writes.
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return write()
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append(write())
+        except BaseException as exc:  # handed to the caller below
+            outcome.append(exc)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    thread = threading.Thread(target=run, name="export-heartbeat")
+    thread.start()
+    thread.join()
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
 def run_export(job_id: int) -> bool:
-    """Write one export job's file. The conditional update claims the job, so a retried task never writes twice."""
-    if (
-        ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING).update(status=ExportJob.Status.RUNNING)
-        != 1
-    ):
+    """Write one export job's file; True when this run recorded it.
+
+    The conditional update claims the job and numbers the claim (`attempts`), so a retried task never writes twice.
+    Every later write (progress with its heartbeat, the outcome) is conditional on still holding that claim: a run
+    whose lease ran out and was retried stops at its next progress write, and a late original never records its file
+    over the retry's (its own file, under its own name, is removed).
+    """
+    claim = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING).values_list("attempts", flat=True)
+    attempts = claim.first()
+    if attempts is None:
         return False
+    claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING, attempts=attempts).update(
+        status=ExportJob.Status.RUNNING, attempts=attempts + 1, heartbeat_at=timezone.now(), rows_done=0, error=""
+    )
+    if claimed != 1:
+        return False
+    mine = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING, attempts=attempts + 1)
+
+    def record(**fields) -> int:
+        return _apart(lambda: mine.update(heartbeat_at=timezone.now(), **fields))
+
+    def beat(**fields) -> None:
+        if record(**fields) != 1:
+            raise ClaimLost
+
     job = ExportJob.objects.select_related("quiz__week__organizer", "quiz__activity", "created_by").get(pk=job_id)
     exporter = EXPORTERS[job.kind](job.quiz, show_phones=services.can_see_phones(job.created_by, job.quiz))
-    storage = export_storage()
-    name = f"{uuid.uuid4().hex}.xlsx"
+    path = Path(export_storage().path(f"{uuid.uuid4().hex}.xlsx"))
     try:
         total = exporter.count()
-        ExportJob.objects.filter(pk=job_id).update(rows_total=total)
-        written = write_xlsx(
-            exporter,
-            Path(storage.path(name)),
-            progress=lambda n: ExportJob.objects.filter(pk=job_id).update(rows_done=n),
-        )
+        beat(rows_total=total)
+        written = write_xlsx(exporter, path, progress=lambda n: beat(rows_done=n))
+    except ClaimLost:
+        path.unlink(missing_ok=True)
+        return False
     except Exception as exc:
-        ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.FAILED, error=str(exc)[:2000])
+        path.unlink(missing_ok=True)
+        record(status=ExportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
         raise
-    ExportJob.objects.filter(pk=job_id).update(
+    recorded = record(
         status=ExportJob.Status.DONE,
         rows_done=written,
         rows_total=max(total, written),
-        file=name,
+        file=path.name,
         finished_at=timezone.now(),
     )
+    if recorded != 1:  # the claim ran out while the file was being saved: the retry's file is the one
+        path.unlink(missing_ok=True)
+        return False
     return True
+
+
+def recover_stale_exports(now: datetime.datetime | None = None) -> dict[str, int]:
+    """Take over the exports whose worker died (no heartbeat for a lease): run again, up to the allowed attempts, or
+    marked failed with a message saying what to do. A queued job whose task was lost is queued again. Returns the
+    counts {"requeued": …, "failed": …}."""
+    now = now or timezone.now()
+    expired = now - export_lease()
+    silent = Q(heartbeat_at__lt=expired) | Q(heartbeat_at__isnull=True, created_at__lt=expired)
+    requeued = failed = 0
+    stale = ExportJob.objects.filter(silent, status__in=[ExportJob.Status.PENDING, ExportJob.Status.RUNNING])
+    for job_id, status, attempts, heartbeat_at in stale.values_list("pk", "status", "attempts", "heartbeat_at"):
+        # Conditional on what was read: a run that beat in the meantime keeps its job.
+        same = ExportJob.objects.filter(pk=job_id, status=status, attempts=attempts, heartbeat_at=heartbeat_at)
+        if status == ExportJob.Status.RUNNING and attempts >= export_max_attempts():
+            failed += same.update(
+                status=ExportJob.Status.FAILED,
+                error=_("导出中断：后台任务已停止（已尝试 %(attempts)s 次），请重新导出。") % {"attempts": attempts},
+                finished_at=now,
+            )
+            continue
+        # A running job goes back to the queue (its next claim outbids the dead one); a queued one is queued again
+        # (its task was lost; a duplicate task finds nothing to claim).
+        if same.update(status=ExportJob.Status.PENDING, heartbeat_at=now, rows_done=0) == 1:
+            requeued += 1
+            _enqueue_export(job_id)
+    return {"requeued": requeued, "failed": failed}
 
 
 def export_path(job: ExportJob) -> Path:

@@ -317,6 +317,11 @@ class ExportJob(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The lease: set when the job is queued and claimed and at every progress write. A job whose heartbeat is older
+    # than quiz.exporters.export_lease() lost its worker: the sweep queues it again or marks it failed.
+    heartbeat_at = models.DateTimeField(_("心跳时间"), null=True, blank=True)
+    # Runs started (claims); a claim's number is its token, so only the run holding the latest claim writes.
+    attempts = models.PositiveSmallIntegerField(_("运行次数"), default=0)
 
     class Meta:
         verbose_name = _("导出任务")

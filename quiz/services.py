@@ -37,6 +37,7 @@ ANSWER_PREFIX = "q_"
 ROLLUP_SLACK = datetime.timedelta(minutes=5)
 FINALIZE_SCHEDULE = "quiz:finalize-expired"
 ROLLUP_SCHEDULE = "quiz:participation-rollup"
+EXPORT_SWEEP_SCHEDULE = "quiz:export-sweep"
 
 
 def grace() -> datetime.timedelta:
@@ -242,6 +243,16 @@ def ensure_schedules() -> None:
             name=name,
             defaults={"func": func, "schedule_type": Schedule.MINUTES, "minutes": 5, "repeats": -1},
         )
+    # Exports whose worker died are taken over within minutes (quiz.exporters.recover_stale_exports).
+    Schedule.objects.update_or_create(
+        name=EXPORT_SWEEP_SCHEDULE,
+        defaults={
+            "func": "quiz.tasks.recover_exports_task",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
+            "repeats": -1,
+        },
+    )
 
 
 # -- starting an attempt -----------------------------------------------------------------------------------------

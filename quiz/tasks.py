@@ -7,6 +7,11 @@ def run_export_task(job_id: int) -> bool:
     return exporters.run_export(job_id)
 
 
+def recover_exports_task() -> dict[str, int]:
+    """Every minute: retry or fail the exports whose worker died."""
+    return exporters.recover_stale_exports()
+
+
 def close_quiz_task(quiz_id: int) -> int:
     return services.finalize_expired(quiz_id)
 
