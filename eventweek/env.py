@@ -1,6 +1,7 @@
 """Settings helpers that read the environment and fail loudly on values they cannot use."""
 
 import os
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -32,15 +33,26 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name}={value!r} is not a boolean (use 1/0, true/false, yes/no, on/off).")
 
 
-def env_int(name: str, default: int) -> int:
-    """Parse an integer variable."""
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    """Parse an integer variable; one below the minimum is an error."""
     value = os.environ.get(name)
     if value is None or value == "":
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={value!r} is not an integer.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name}={value!r} must be {minimum} or more.")
+    return number
+
+
+def env_path(name: str, default: Path | str | None) -> Path | None:
+    """A filesystem path from the variable, or the default (None when the code derives it)."""
+    value = env_str(name)
+    if value is None:
+        return None if default is None else Path(default)
+    return Path(value)
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

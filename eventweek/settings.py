@@ -5,7 +5,16 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from eventweek.env import env_bool, env_int, env_list, env_rate, env_str, parse_database_url, sqlite_database
+from eventweek.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_path,
+    env_rate,
+    env_str,
+    parse_database_url,
+    sqlite_database,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -81,7 +90,7 @@ TEMPLATES = [
     },
 ]
 
-DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var")))
+DATA_DIR = env_path("DATA_DIR", BASE_DIR / "var")
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": parse_database_url(DATABASE_URL)}
@@ -121,9 +130,14 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "staticfiles"
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
-# Report pictures are private: stored outside MEDIA_ROOT and served only after a permission check.
-REPORT_PRIVATE_ROOT = Path(env_str("REPORT_PRIVATE_ROOT", str(MEDIA_ROOT.parent / "private-media")))
+MEDIA_ROOT = env_path("MEDIA_ROOT", DATA_DIR / "media")
+# Serve MEDIA_ROOT at /media/ from Django itself even with DEBUG off (a single node without a web server in front).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
+# Report and summary pictures are private: stored outside MEDIA_ROOT and served only after a permission check.
+REPORT_PRIVATE_ROOT = env_path("REPORT_PRIVATE_ROOT", MEDIA_ROOT.parent / "private-media")
+# Quiz export files (every phone number in full): None keeps them in REPORT_PRIVATE_ROOT/quiz-exports, read when used
+# (quiz.exporters.QuizExportStorage), so they follow REPORT_PRIVATE_ROOT wherever that is moved.
+QUIZ_EXPORT_ROOT = env_path("QUIZ_EXPORT_ROOT", None)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -233,6 +247,24 @@ LOGGING = {
 # Which apps contribute demo data, in order (python manage.py load_demo).
 DEMO_LOADERS = ["eventweek.demo.load", "reporting.demo.load", "quiz.demo.load", "reporting.summary.demo.load"]
 
-# Reporting limits (issue: daily reports).
-REPORT_MAX_PICTURE_BYTES = env_int("REPORT_MAX_PICTURE_BYTES", 10 * 1024 * 1024)
-REPORT_MAX_PICTURES = env_int("REPORT_MAX_PICTURES", 20)
+# Activity notices: how long a worker's claim on a notice holds before another run may take it over.
+NOTICE_CLAIM_LEASE_MINUTES = env_int("NOTICE_CLAIM_LEASE_MINUTES", 10, minimum=1)
+
+# Daily reports: the size of one picture, pictures per report, and the pixels one picture may decode to. 40
+# megapixels decode to at most 160 MB (Pillow keeps RGB as 4 bytes a pixel): what keeps one upload near 300 MB of
+# worker memory; Pillow's own bomb guard (89 MP) is twice that.
+REPORT_MAX_PICTURE_BYTES = env_int("REPORT_MAX_PICTURE_BYTES", 10 * 1024 * 1024, minimum=1)
+REPORT_MAX_PICTURES = env_int("REPORT_MAX_PICTURES", 20, minimum=1)
+REPORT_MAX_PICTURE_PIXELS = env_int("REPORT_MAX_PICTURE_PIXELS", 40_000_000, minimum=1)
+
+# Summaries: orgs that have not submitted are reminded this many hours before the deadline.
+SUMMARY_REMINDER_HOURS = env_int("SUMMARY_REMINDER_HOURS", 24, minimum=1)
+
+# Quiz: a save or submit still counts this long after the time limit (network latency, a slow phone).
+QUIZ_GRACE_SECONDS = env_int("QUIZ_GRACE_SECONDS", 10, minimum=0)
+# The public quizzes and their units are held this long per process (0 = read them on every request).
+QUIZ_CACHE_SECONDS = env_int("QUIZ_CACHE_SECONDS", 5, minimum=0)
+# A queued or running export may go this long without a heartbeat before the sweep takes it over; it is tried at most
+# QUIZ_EXPORT_MAX_ATTEMPTS times.
+QUIZ_EXPORT_LEASE_SECONDS = env_int("QUIZ_EXPORT_LEASE_SECONDS", 300, minimum=1)
+QUIZ_EXPORT_MAX_ATTEMPTS = env_int("QUIZ_EXPORT_MAX_ATTEMPTS", 3, minimum=1)

@@ -1,7 +1,5 @@
 """Storage for files that hold personal or unpublished data (report pictures, summary pictures, quiz exports)."""
 
-import os
-
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.utils.functional import cached_property
@@ -12,10 +10,7 @@ class PrivateStorage(FileSystemStorage):
 
     @cached_property
     def base_location(self):
-        configured = getattr(settings, "REPORT_PRIVATE_ROOT", None)
-        if configured:
-            return str(configured)
-        return os.path.join(os.path.dirname(str(settings.MEDIA_ROOT).rstrip("/")), "private-media")
+        return str(settings.REPORT_PRIVATE_ROOT)
 
     @cached_property
     def base_url(self):

@@ -11,11 +11,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-DEFAULT_MAX_PICTURES = 20
-# 40 megapixels decode to at most 160 MB (Pillow keeps RGB as 4 bytes a pixel): far above any camera's usual photo,
-# and what keeps one upload near 300 MB of worker memory; Pillow's own bomb guard (89 MP) is twice that.
-DEFAULT_MAX_PIXELS = 40_000_000
 # Pillow decodes WebP through libwebp's full-size canvases, about 16 bytes a pixel while loading: a lower ceiling.
 WEBP_MAX_PIXELS = 16_000_000
 # Originals are stored with at most this long side: enough to print the page full width, a fraction of the bytes.
@@ -27,15 +22,18 @@ FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "WEBP":
 
 
 def max_picture_bytes() -> int:
-    return int(getattr(settings, "REPORT_MAX_PICTURE_BYTES", DEFAULT_MAX_BYTES))
+    """The largest upload accepted for one picture (settings.REPORT_MAX_PICTURE_BYTES)."""
+    return settings.REPORT_MAX_PICTURE_BYTES
 
 
 def max_pictures() -> int:
-    return int(getattr(settings, "REPORT_MAX_PICTURES", DEFAULT_MAX_PICTURES))
+    """How many pictures one report may hold (settings.REPORT_MAX_PICTURES)."""
+    return settings.REPORT_MAX_PICTURES
 
 
 def max_picture_pixels() -> int:
-    return int(getattr(settings, "REPORT_MAX_PICTURE_PIXELS", DEFAULT_MAX_PIXELS))
+    """How many pixels one picture may decode to (settings.REPORT_MAX_PICTURE_PIXELS; 40 MP by default)."""
+    return settings.REPORT_MAX_PICTURE_PIXELS
 
 
 @dataclass

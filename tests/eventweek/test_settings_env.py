@@ -37,13 +37,12 @@ def test_bool_variable_with_a_typo_fails_loudly(monkeypatch):
         env_bool("DEBUG")
 
 
-def run_settings(env):
+def run_settings(env, code="import eventweek.settings as s; print(s.SITE_URL)"):
     """Import the settings in a fresh interpreter with exactly these variables; return (exit code, stderr)."""
     import subprocess
     import sys
     from pathlib import Path
 
-    code = "import eventweek.settings as s; print(s.SITE_URL)"
     base = {"PATH": "/usr/bin:/bin", "DATA_DIR": "/tmp/eventweek-settings-test"}
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -116,3 +115,57 @@ def test_settings_with_a_bad_database_port_refuse_to_load_with_one_clear_line():
         "the port must be a number from 1 to 65535."
     )
     assert "int()" not in stderr and "ValueError" not in stderr
+
+
+TUNING = (
+    "QUIZ_GRACE_SECONDS QUIZ_CACHE_SECONDS SUMMARY_REMINDER_HOURS NOTICE_CLAIM_LEASE_MINUTES QUIZ_EXPORT_LEASE_SECONDS "
+    "QUIZ_EXPORT_MAX_ATTEMPTS REPORT_MAX_PICTURE_BYTES REPORT_MAX_PICTURES REPORT_MAX_PICTURE_PIXELS SERVE_MEDIA "
+    "QUIZ_EXPORT_ROOT REPORT_PRIVATE_ROOT"
+).split()
+
+
+def print_settings(names):
+    return "import eventweek.settings as s; print(" + ", ".join(f"s.{name}" for name in names) + ")"
+
+
+def test_every_setting_the_code_reads_is_declared_with_its_default():
+    code, stdout, stderr = run_settings({"DEBUG": "1"}, print_settings(TUNING))
+
+    assert (code, stdout) == (
+        0,
+        "10 5 24 10 300 3 10485760 20 40000000 False None /tmp/eventweek-settings-test/private-media",
+    ), stderr
+
+
+def test_tuning_settings_and_paths_are_read_from_the_environment():
+    env = {
+        "DEBUG": "1",
+        "QUIZ_GRACE_SECONDS": "0",
+        "QUIZ_CACHE_SECONDS": "0",
+        "SUMMARY_REMINDER_HOURS": "48",
+        "NOTICE_CLAIM_LEASE_MINUTES": "3",
+        "QUIZ_EXPORT_LEASE_SECONDS": "60",
+        "QUIZ_EXPORT_MAX_ATTEMPTS": "5",
+        "REPORT_MAX_PICTURE_BYTES": "1000",
+        "REPORT_MAX_PICTURES": "2",
+        "REPORT_MAX_PICTURE_PIXELS": "1000000",
+        "SERVE_MEDIA": "1",
+        "QUIZ_EXPORT_ROOT": "/srv/exports",
+        "REPORT_PRIVATE_ROOT": "/srv/private",
+    }
+    code, stdout, stderr = run_settings(env, print_settings(TUNING))
+
+    assert (code, stdout) == (0, "0 0 48 3 60 5 1000 2 1000000 True /srv/exports /srv/private"), stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "minimum"),
+    [("QUIZ_GRACE_SECONDS", "-1", 0), ("REPORT_MAX_PICTURES", "0", 1), ("QUIZ_EXPORT_MAX_ATTEMPTS", "0", 1)],
+)
+def test_a_setting_below_its_minimum_refuses_to_load_with_one_clear_line(name, value, minimum):
+    code, _, stderr = run_settings({"DEBUG": "1", name: value})
+
+    assert code == 1
+    assert stderr.strip().splitlines()[-1] == (
+        f"django.core.exceptions.ImproperlyConfigured: {name}='{value}' must be {minimum} or more."
+    )
