@@ -8,10 +8,12 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test lint format bench bench-quiz bench-reporting bench-summary migrate demo clean
 
-$(VENV)/.installed: requirements.txt
+# Development and CI install the runtime and the tools (requirements-dev.txt includes requirements.txt); production
+# installs requirements.txt only (README: 单机不够用时).
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
 ## run: install, migrate, load the demo weeks into an empty database, start the task cluster and the web server
@@ -26,9 +28,11 @@ test: $(VENV)/.installed
 	@mkdir -p var
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## lint: ruff (check and format), and the import contracts in pyproject.toml (import-linter)
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
