@@ -1,9 +1,11 @@
 """Settings helpers that read the environment and fail loudly on values they cannot use."""
 
 import os
+import re
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import urlsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -77,56 +79,53 @@ def env_rate(name: str, default: str) -> tuple[int, int]:
     return int(count), int(amount) * _PERIODS[unit]
 
 
+_SCHEMES = {"postgres", "postgresql", "pgsql", "sqlite"}
+
+
 def _masked(url: str) -> str:
-    """The URL with its password replaced, for error messages."""
-    parsed = urlparse(url)
-    if parsed.password is None:
-        return url
-    return url.replace(f":{parsed.password}@", ":***@", 1)
+    """The URL with its password replaced, for error messages (by pattern: the URL may not even parse)."""
+    return re.sub(r"^([^:/]+://[^:@/]*:)[^@]*@", r"\1***@", url)
 
 
-def _port(url: str, parsed) -> str:
-    """The URL's port as text, or "" when it names none; a port that is not 1-65535 is a configuration error."""
+def _check_port(url: str) -> None:
+    """A port that is not 1-65535 is a configuration error (dj-database-url would take port 0 for none)."""
     try:
-        port = parsed.port
+        port = urlsplit(url).port
     except ValueError:
         port = 0
     if port == 0:
         raise ImproperlyConfigured(f"DATABASE_URL {_masked(url)!r}: the port must be a number from 1 to 65535.")
-    return str(port or "")
 
 
 def parse_database_url(url: str) -> dict:
-    """Turn postgres://user:pass@host:port/name or sqlite:///path into a Django DATABASES entry."""
-    parsed = urlparse(url)
-    scheme = parsed.scheme
-    if scheme in {"postgres", "postgresql", "pgsql"}:
-        name = unquote(parsed.path.lstrip("/"))
-        if not name:
-            raise ImproperlyConfigured(f"DATABASE_URL {url!r} names no database.")
-        options = {key: values[-1] for key, values in parse_qs(parsed.query, keep_blank_values=True).items()}
-        options["prepare_threshold"] = _prepare_threshold(options.get("prepare_threshold", "5"))
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": name,
-            "USER": unquote(parsed.username or ""),
-            "PASSWORD": unquote(parsed.password or ""),
-            "HOST": parsed.hostname or "",
-            "PORT": _port(url, parsed),
-            "CONN_MAX_AGE": 60,
-            "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": options,
-        }
+    """Turn postgres://user:pass@host:port/name or sqlite:///path into a Django DATABASES entry (dj-database-url
+    parses; this refuses what it would quietly accept: another scheme, port 0, no name, an in-memory SQLite)."""
+    invalid = f"DATABASE_URL {_masked(url)!r} is not a valid URL (quote special characters in the password)."
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError:
+        raise ImproperlyConfigured(invalid) from None
+    if scheme not in _SCHEMES:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL scheme {scheme!r} is not supported (use postgres://… or sqlite:///…)."
+        )
+    _check_port(url)
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except ValueError:
+        raise ImproperlyConfigured(invalid) from None
     if scheme == "sqlite":
-        path = unquote(parsed.path)
-        if url.startswith("sqlite:////"):
-            name = path
-        else:
-            name = path.lstrip("/")
-        if not name:
-            raise ImproperlyConfigured(f"DATABASE_URL {url!r} names no file.")
-        return sqlite_database(name)
-    raise ImproperlyConfigured(f"DATABASE_URL scheme {scheme!r} is not supported (use postgres://… or sqlite:///…).")
+        if config["NAME"] in {"", ":memory:"}:
+            raise ImproperlyConfigured(f"DATABASE_URL {_masked(url)!r} names no file.")
+        return sqlite_database(config["NAME"])
+    if not config["NAME"]:
+        raise ImproperlyConfigured(f"DATABASE_URL {_masked(url)!r} names no database.")
+    # dj-database-url turns digits into ints and keeps every value of a repeated option: the last one wins, as text.
+    options = {
+        key: str(value[-1] if isinstance(value, list) else value) for key, value in config.pop("OPTIONS", {}).items()
+    }
+    options["prepare_threshold"] = _prepare_threshold(options.get("prepare_threshold", "5"))
+    return {**config, "PORT": str(config["PORT"]), "OPTIONS": options}
 
 
 def _prepare_threshold(value: str) -> int | None:

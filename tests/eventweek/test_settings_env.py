@@ -169,3 +169,39 @@ def test_a_setting_below_its_minimum_refuses_to_load_with_one_clear_line(name, v
     assert stderr.strip().splitlines()[-1] == (
         f"django.core.exceptions.ImproperlyConfigured: {name}='{value}' must be {minimum} or more."
     )
+
+
+def test_database_url_without_a_database_name_fails_loudly_without_the_password():
+    with pytest.raises(ImproperlyConfigured) as raised:
+        parse_database_url("postgres://eventweek:s3cret@10.0.0.5:5432/")
+
+    assert str(raised.value) == "DATABASE_URL 'postgres://eventweek:***@10.0.0.5:5432/' names no database."
+
+
+def test_database_url_that_does_not_parse_fails_loudly_without_the_password():
+    with pytest.raises(ImproperlyConfigured) as raised:
+        parse_database_url("postgres://eventweek:s3cret@[::1/eventweek")
+
+    assert str(raised.value) == (
+        "DATABASE_URL 'postgres://eventweek:***@[::1/eventweek' is not a valid URL "
+        "(quote special characters in the password)."
+    )
+
+
+def test_sqlite_database_url_without_a_file_fails_loudly():
+    with pytest.raises(ImproperlyConfigured) as raised:
+        parse_database_url("sqlite://")
+
+    assert str(raised.value) == "DATABASE_URL 'sqlite://' names no file."
+
+
+def test_database_url_may_name_a_unix_socket_directory_and_pass_driver_options_as_text():
+    config = parse_database_url("postgres://u:p%40ss@%2Fvar%2Frun%2Fpostgresql/db?sslmode=require&connect_timeout=5")
+
+    assert (config["HOST"], config["PORT"], config["PASSWORD"], config["OPTIONS"]) == (
+        "/var/run/postgresql",
+        "",
+        "p@ss",
+        {"sslmode": "require", "connect_timeout": "5", "prepare_threshold": 5},
+    )
+    assert (config["CONN_MAX_AGE"], config["CONN_HEALTH_CHECKS"]) == (60, True)
