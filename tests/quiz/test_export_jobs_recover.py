@@ -8,6 +8,7 @@ database lives in this process's memory, a file made for the test.
 import datetime
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -129,11 +130,31 @@ def _export_interrupted(quiz, database_url, settings, tmp_path, sig) -> tuple[Ex
                 break
             time.sleep(0.02)
     finally:
-        os.killpg(cluster.pid, sig)
+        if sig == signal.SIGSTOP and database_url.startswith("sqlite:"):
+            _stop_outside_a_write(cluster, database_url.removeprefix("sqlite:///"))
+        else:
+            os.killpg(cluster.pid, sig)
     job.refresh_from_db()
     assert (job.status, job.attempts, job.file) == (ExportJob.Status.RUNNING, 1, ""), tmp_path / "qcluster.log"
     assert 0 < job.rows_done < ROWS
     return job, cluster
+
+
+def _stop_outside_a_write(cluster, path: str) -> None:
+    """SIGSTOP the cluster, but not while one of its processes holds SQLite's write lock (the broker takes it for a
+    moment at every poll): stopped there, it would lock this test out of the database for as long as it is stopped."""
+    for _attempt in range(50):
+        os.killpg(cluster.pid, signal.SIGSTOP)
+        probe = sqlite3.connect(path, timeout=0.2)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.rollback()
+            return
+        except sqlite3.OperationalError:
+            os.killpg(cluster.pid, signal.SIGCONT)
+        finally:
+            probe.close()
+    pytest.fail("the cluster held the database's write lock at every try")
 
 
 def _files():
