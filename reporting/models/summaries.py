@@ -4,14 +4,13 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models.signals import post_migrate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eventweek.models import Org, Week
 from reporting.models.reports import private_storage
 
-__all__ = ["Summary", "SummaryPicture", "SummaryReminder", "SummarySubmission", "SummaryVersion"]
+__all__ = ["Summary", "SummaryPdfJob", "SummaryPicture", "SummaryReminder", "SummarySubmission", "SummaryVersion"]
 
 
 def summary_picture_path(instance, filename: str) -> str:
@@ -65,10 +64,16 @@ class Summary(models.Model):
     def is_own_week(self) -> bool:
         return self.org_id == self.week.organizer_id
 
+    @staticmethod
+    def receiving_week_for(week: Week, org: Org) -> Week | None:
+        """The week whose organizer receives org's summary of week: the parent week for the week's own organizer
+        (None at the top of the tree), the week itself for any org under it. The one place this rule is written."""
+        return week.parent if org.pk == week.organizer_id else week
+
     @property
     def receiving_week(self) -> Week | None:
         """The week whose organizer receives this summary (None for the top of the tree)."""
-        return self.week.parent if self.is_own_week else self.week
+        return self.receiving_week_for(self.week, self.org)
 
     @property
     def due_at(self) -> datetime.datetime | None:
@@ -210,13 +215,45 @@ class SummaryReminder(models.Model):
         return f"{self.org} {self.due_at:%Y-%m-%d}"
 
 
-def _ensure_summary_schedules(sender, app_config=None, **kwargs):
-    if app_config is None or app_config.label != "reporting":
-        return
-    from reporting.summary.services import ensure_summary_schedules
+class SummaryPdfJob(models.Model):
+    """A PDF of a summary made by LibreOffice in a django-q2 task, never inside a request; the page polls its status.
 
-    ensure_summary_schedules()
+    Like the quiz exports: a conditional update claims the job and numbers the claim (`attempts`); the run writes
+    `heartbeat_at` as it goes, and a job silent for longer than the lease lost its worker: the sweep queues it again or,
+    after the allowed attempts, marks it failed with a message.
+    """
 
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
 
-# Created at every migrate (idempotent), without touching reporting/apps.py.
-post_migrate.connect(_ensure_summary_schedules, dispatch_uid="reporting.summary.schedules")
+    summary = models.ForeignKey(Summary, verbose_name=_("总结"), on_delete=models.CASCADE, related_name="pdf_jobs")
+    version = models.ForeignKey(
+        SummaryVersion, verbose_name=_("版本"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )  # None: the current text (the office); else the version shown (the orgs above see the submitted one)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0, help_text=_("百分比"))
+    file = models.CharField(_("文件"), max_length=300, blank=True)
+    filename = models.CharField(_("文件名"), max_length=200, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("心跳时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("运行次数"), default=0)
+
+    class Meta:
+        verbose_name = _("总结 PDF 任务")
+        verbose_name_plural = _("总结 PDF 任务")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.summary} PDF {self.get_status_display()}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.status == self.Status.DONE else self.progress

@@ -146,7 +146,8 @@ def load(stdout=None) -> None:
     cities = list(jiangsu.report_orgs.order_by("path"))
     if not DailyReport.objects.filter(week=jiangsu).exists():
         make_week_reports(jiangsu, cities, items_per_day=2, pictures_per_item=1)
-    from reporting.summary.services import save_summary, start_summary, submit_summary
+    from reporting.summary.services.editing import save_summary, start_summary
+    from reporting.summary.services.submission import submit_summary
 
     plan = [
         ("320100", datetime.datetime(2020, 7, 8, 10, 0)),

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eventweek.text import CleanTextMixin
 from reporting.pictures import check_picture
-from reporting.summary.services import NewPicture
+from reporting.summary.services.editing import NewPicture
 
 MAX_PICTURES = 12
 

@@ -9,6 +9,12 @@ urlpatterns: list = [
     path("summary/<slug:slug>/<str:code>/", views.summary_edit, name="summary_edit"),
     path("summary/<slug:slug>/<str:code>/summary.docx", views.summary_docx, name="summary_docx"),
     path("summary/<slug:slug>/<str:code>/summary.pdf", views.summary_pdf, name="summary_pdf"),
+    path("summary/<slug:slug>/<str:code>/pdf/<int:job_id>/", views.summary_pdf_job, name="summary_pdf_job"),
+    path(
+        "summary/<slug:slug>/<str:code>/pdf/<int:job_id>/download/",
+        views.summary_pdf_download,
+        name="summary_pdf_download",
+    ),
     path("summary/<slug:slug>/<str:code>/pictures/<int:pk>/", views.summary_picture, name="summary_picture"),
     path("summary/<slug:slug>/<str:code>/versions/", views.summary_versions, name="summary_versions"),
     path("summary/<slug:slug>/<str:code>/versions/<int:number>/", views.summary_version, name="summary_version"),

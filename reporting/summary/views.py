@@ -3,30 +3,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from eventweek.errors import DomainError
-from eventweek.models import Week
-from reporting.models.summaries import Summary, SummarySubmission
-from reporting.summary import services
-from reporting.summary.docx import docx_to_pdf, libreoffice_path
+from eventweek.errors import DomainError, NotFound
+from reporting.models.summaries import Summary, SummaryPdfJob, SummarySubmission
 from reporting.summary.forms import SummaryForm
+from reporting.summary.services import access as summary_access
+from reporting.summary.services import deadlines, editing, pdf, submission
 
 
 def _edit_url(week, org):
     return reverse("reporting:summary_edit", args=[week.slug, org.code])
-
-
-def _access(request, slug, code, *, edit=False):
-    access = services.get_summary_for_user(request.user, slug, code)
-    if edit and not access.can_edit:
-        raise Http404
-    return access
 
 
 @login_required
@@ -35,16 +27,14 @@ def summary_index(request):
     user = request.user
     rows = []
     if user.org_id:
-        weeks = services.weeks_to_summarize(user.org)
-        summaries = {
-            s.week_id: s for s in Summary.objects.filter(org=user.org, week__in=weeks).prefetch_related("submissions")
-        }
+        weeks = summary_access.weeks_to_summarize(user.org)
+        summaries = summary_access.own_summaries(user.org, weeks)
         now = timezone.now()
         for week in weeks:
             summary = summaries.get(week.pk)
-            receiving = week.parent if week.organizer_id == user.org_id else week
+            receiving = Summary.receiving_week_for(week, user.org)
             subs = sorted(summary.submissions.all(), key=lambda s: s.submitted_at) if summary else []
-            status = services.deadline_status(
+            status = deadlines.deadline_status(
                 receiving.summary_due_at if receiving else None, subs[0].submitted_at if subs else None, now
             )
             rows.append(
@@ -53,47 +43,37 @@ def summary_index(request):
                     "summary": summary,
                     "receiving": receiving,
                     "status": status,
-                    "label": services.DeadlineStatus.LABELS[status],
-                    "badge": services.DeadlineStatus.BADGES[status],
+                    "label": deadlines.DeadlineStatus.LABELS[status],
+                    "badge": deadlines.DeadlineStatus.BADGES[status],
                 }
             )
-    boards = Week.objects.none()
-    if user.is_superuser:
-        boards = Week.objects.all()
-    elif user.org_id:
-        boards = Week.objects.filter(organizer=user.org)
-    return render(
-        request,
-        "reporting/summary/index.html",
-        {"rows": rows, "boards": boards.select_related("organizer").order_by("-start_date", "slug")},
-    )
+    boards = summary_access.board_weeks_for_user(user)
+    return render(request, "reporting/summary/index.html", {"rows": rows, "boards": boards})
 
 
 @login_required
 def summary_edit(request, slug, code):
     """The editor for the org's own users; a read-only page for the orgs above once it is submitted."""
-    access = _access(request, slug, code)
+    access = summary_access.get_summary_for_user(request.user, slug, code)
     if not access.can_edit:
         return _detail(request, access)
     if access.summary is None:
         # Nothing is made by opening the page (a crawler, a look): the draft is compiled on the button's POST.
         if request.method == "POST" and request.POST.get("action") == "start":
-            services.start_summary(access.week, access.org, request.user)
+            editing.start_summary(access.week, access.org, request.user)
             messages.success(request, _("已生成初稿（第 1 版），请修改后保存或报送。"))
             return redirect(_edit_url(access.week, access.org))
-        receiving = access.week.parent if access.org.pk == access.week.organizer_id else access.week
+        receiving = Summary.receiving_week_for(access.week, access.org)
         return render(
             request,
             "reporting/summary/start.html",
             {"week": access.week, "org": access.org, "receiving": receiving},
         )
-    summary = Summary.objects.select_related("week__organizer", "week__parent__organizer", "org").get(
-        pk=access.summary.pk
-    )
+    summary = access.summary
     if request.method == "POST" and request.POST.get("action") == "start":
         return redirect(_edit_url(access.week, access.org))  # made already (a second click)
     pictures = list(summary.pictures.current())
-    candidates = services.picture_candidates(summary)
+    candidates = editing.picture_candidates(summary)
     form = SummaryForm(
         request.POST or None,
         request.FILES or None,
@@ -117,33 +97,33 @@ def _save(request, access, summary, form, candidates):
     # One transaction holds the summary's row lock from saving to submitting: a second identical click waits,
     # then finds that version submitted and unchanged (no new version, no second submission).
     with transaction.atomic():
-        version = services.save_summary(
+        version = editing.save_summary(
             summary,
             title=form.cleaned_data["title"],
             body=form.cleaned_data["body"],
             captions=form.captions(),
             drop=form.dropped(),
-            add=form.new_pictures(lambda key: services.read_candidate(candidates, key)),
+            add=form.new_pictures(lambda key: editing.read_candidate(candidates, key)),
             user=request.user,
             expected_version=opened_on,
         )
-        refused = submission = None
+        refused = sent = None
         if submitting:
             try:
-                submission = services.submit_summary(summary, request.user)
+                sent = submission.submit_summary(summary, request.user)
             except DomainError as exc:  # the save stands: submit_summary rolled back only its own savepoint
                 refused = exc
     summary.refresh_from_db()
     if submitting:
         if refused is not None:
             messages.error(request, str(refused))
-        elif submission.is_late:
+        elif sent.is_late:
             messages.warning(
                 request, _("已报送（第 %(n)s 版），已超过截止时间，记为逾期报送。") % {"n": version.number}
             )
         else:
             messages.success(
-                request, _("已报送（第 %(n)s 版）至%(to)s。") % {"n": version.number, "to": submission.to_org.name}
+                request, _("已报送（第 %(n)s 版）至%(to)s。") % {"n": version.number, "to": sent.to_org.name}
             )
     elif not version.created:
         messages.info(request, _("内容没有修改，未生成新版本（仍为第 %(n)s 版）。") % {"n": version.number})
@@ -166,20 +146,20 @@ def _context(summary, **extra):
         summary.submissions.select_related("version", "submitted_by", "to_org").order_by("-submitted_at", "-pk")
     )
     first = min(submissions, key=lambda s: s.submitted_at) if submissions else None
-    status = services.deadline_status(summary.due_at, first.submitted_at if first else None, timezone.now())
+    status = deadlines.deadline_status(summary.due_at, first.submitted_at if first else None, timezone.now())
     last = submissions[0] if submissions else None
     return {
         "summary": summary,
         "last_submission": last,
-        "changed_since_submission": services.changed_since(summary, last),
+        "changed_since_submission": editing.changed_since(summary, last),
         "week": summary.week,
         "org": summary.org,
         "submissions": submissions,
         "status": status,
-        "status_label": services.DeadlineStatus.LABELS[status],
-        "status_badge": services.DeadlineStatus.BADGES[status],
+        "status_label": deadlines.DeadlineStatus.LABELS[status],
+        "status_badge": deadlines.DeadlineStatus.BADGES[status],
         "receiving": summary.receiving_week,
-        "has_pdf": bool(libreoffice_path()),
+        "has_pdf": pdf.pdf_available(),
         "remaining": max(0, summary.char_limit - summary.char_count),
         **extra,
     }
@@ -198,44 +178,60 @@ def _detail(request, access):
     )
 
 
-def _version_for(access, number):
-    if number is None:
-        if access.can_edit:
-            return None
-        latest = access.summary.submissions.select_related("version").order_by("-submitted_at", "-pk").first()
-        return latest.version
-    version = access.summary.versions.filter(number=number).first()
-    if version is None:
-        raise Http404
-    if not access.can_edit and not access.summary.submissions.filter(version=version).exists():
-        raise Http404  # the orgs above see what was submitted, not the drafts
-    return version
-
-
 @login_required
 def summary_docx(request, slug, code):
     """The .docx of the current text (the office) or of the submitted version (the orgs above); ?version=N."""
-    access = _access(request, slug, code)
-    if access.summary is None:
-        raise Http404
+    access = summary_access.get_existing_summary_for_user(request.user, slug, code)
     number = request.GET.get("version")
-    version = _version_for(access, int(number) if number and number.isdigit() else None)
-    data = services.render_docx(access.summary, version)
+    version = summary_access.get_version_for_user(access, int(number) if number and number.isdigit() else None)
+    data = editing.render_docx(access.summary, version)
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
-    response["Content-Disposition"] = _disposition(services.docx_filename(access.summary))
+    response["Content-Disposition"] = _disposition(editing.docx_filename(access.summary))
     return response
 
 
 @login_required
+@require_POST
 def summary_pdf(request, slug, code):
-    access = _access(request, slug, code)
-    if access.summary is None or not libreoffice_path():
-        raise Http404(_("本机未安装 LibreOffice，无法导出 PDF。"))
-    data = docx_to_pdf(services.render_docx(access.summary, _version_for(access, None)))
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = _disposition(services.docx_filename(access.summary).replace(".docx", ".pdf"))
+    """Start a PDF of what the user sees (LibreOffice runs in a task, not here) and go to its progress page."""
+    access = summary_access.get_existing_summary_for_user(request.user, slug, code)
+    if not pdf.pdf_available():
+        raise NotFound(_("本机未安装 LibreOffice，无法导出 PDF。"))
+    job = pdf.start_pdf_job(access, summary_access.get_version_for_user(access, None), request.user)
+    return redirect("reporting:summary_pdf_job", access.week.slug, access.org.code, job.pk)
+
+
+@login_required
+def summary_pdf_job(request, slug, code, job_id):
+    """The PDF job's progress page; ?format=json for the page's polling."""
+    access = summary_access.get_existing_summary_for_user(request.user, slug, code)
+    job = pdf.get_pdf_job_for_user(access, job_id)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {"status": job.status, "label": job.get_status_display(), "percent": job.percent, "error": job.error}
+        )
+    return render(
+        request,
+        "reporting/summary/pdf.html",
+        {
+            "summary": access.summary,
+            "week": access.week,
+            "org": access.org,
+            "job": job,
+            "done": SummaryPdfJob.Status.DONE,
+        },
+    )
+
+
+@login_required
+def summary_pdf_download(request, slug, code, job_id):
+    """The finished PDF of a job."""
+    access = summary_access.get_existing_summary_for_user(request.user, slug, code)
+    job = pdf.get_pdf_job_for_user(access, job_id)
+    response = HttpResponse(pdf.pdf_path(job).read_bytes(), content_type="application/pdf")  # a few hundred KB
+    response["Content-Disposition"] = _disposition(job.filename)
     return response
 
 
@@ -250,22 +246,20 @@ def _disposition(filename: str) -> str:
 
 @login_required
 def summary_picture(request, slug, code, pk):
-    access = _access(request, slug, code)
-    picture = services.get_summary_picture(access, pk)
+    access = summary_access.get_summary_for_user(request.user, slug, code)
+    picture = summary_access.get_summary_picture(access, pk)
     try:
         handle = picture.image.open("rb")
     except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type=services.picture_content_type(picture, handle))
+        raise NotFound from exc
+    response = FileResponse(handle, content_type=editing.picture_content_type(picture, handle))
     response["Cache-Control"] = "private, max-age=86400"
     return response
 
 
 @login_required
 def summary_versions(request, slug, code):
-    access = _access(request, slug, code, edit=True)
-    if access.summary is None:
-        raise Http404
+    access = summary_access.get_existing_summary_for_user(request.user, slug, code, edit=True)
     versions = access.summary.versions.select_related("saved_by").order_by("-number")
     submitted = set(access.summary.submissions.values_list("version_id", flat=True))
     return render(
@@ -283,10 +277,8 @@ def summary_versions(request, slug, code):
 
 @login_required
 def summary_version(request, slug, code, number):
-    access = _access(request, slug, code, edit=True)
-    if access.summary is None:
-        raise Http404
-    version = _version_for(access, number)
+    access = summary_access.get_existing_summary_for_user(request.user, slug, code, edit=True)
+    version = summary_access.get_version_for_user(access, number)
     return render(
         request,
         "reporting/summary/version.html",
@@ -303,10 +295,9 @@ def summary_version(request, slug, code, number):
 @login_required
 @require_POST
 def summary_restore(request, slug, code, number):
-    access = _access(request, slug, code, edit=True)
-    if access.summary is None or not access.summary.versions.filter(number=number).exists():
-        raise Http404
-    version = services.restore_version(access.summary, number, request.user)
+    access = summary_access.get_existing_summary_for_user(request.user, slug, code, edit=True)
+    summary_access.get_version_for_user(access, number)  # NotFound for a number the summary does not have
+    version = editing.restore_version(access.summary, number, request.user)
     if not version.created:
         messages.info(request, _("当前内容与第 %(old)s 版相同，无需恢复。") % {"old": number})
     else:
@@ -319,15 +310,13 @@ def summary_restore(request, slug, code, number):
 @login_required
 @require_POST
 def summary_resend(request, slug, code, pk):
-    access = _access(request, slug, code, edit=True)
-    submission = SummarySubmission.objects.filter(summary=access.summary, pk=pk).first()
-    if submission is None:
-        raise Http404
-    if services.resend_now(submission):
+    access = summary_access.get_summary_for_user(request.user, slug, code, edit=True)
+    sent = summary_access.get_submission_for_user(access, pk)
+    if submission.resend_now(sent):
         messages.success(request, _("已重新安排发送邮件，请稍后刷新查看发送状态。"))
-    elif submission.mail_status == SummarySubmission.MailStatus.SENDING:
+    elif sent.mail_status == SummarySubmission.MailStatus.SENDING:
         messages.info(request, _("邮件正在发送，请稍后刷新查看。"))
-    elif submission.mail_status == SummarySubmission.MailStatus.NONE:
+    elif sent.mail_status == SummarySubmission.MailStatus.NONE:
         messages.info(request, _("本次报送没有收件邮箱，无需发送邮件。"))
     else:
         messages.info(request, _("已发送，无需重发。"))
@@ -337,9 +326,7 @@ def summary_resend(request, slug, code, pk):
 @login_required
 def summary_board(request, slug):
     """Which orgs have sent their summary to this week's organizer, on time or late, each one click away."""
-    week = Week.objects.select_related("organizer").filter(slug=slug).first()
-    if week is None or not request.user.can_see_org(week.organizer):
-        raise Http404
-    rows = services.summary_board(week)
-    counts = {key: sum(1 for r in rows if r.status == key) for key in services.DeadlineStatus.LABELS}
+    week = summary_access.get_board_week_for_user(request.user, slug)
+    rows = deadlines.summary_board(week)
+    counts = {key: sum(1 for r in rows if r.status == key) for key in deadlines.DeadlineStatus.LABELS}
     return render(request, "reporting/summary/board.html", {"week": week, "rows": rows, "counts": counts})

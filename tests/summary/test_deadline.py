@@ -4,14 +4,14 @@ import time_machine
 from django.core import mail
 
 from reporting.models.summaries import SummaryReminder
-from reporting.summary.services import (
+from reporting.summary.services.deadlines import (
     DeadlineStatus,
     send_summary_reminders,
-    start_summary,
-    submit_summary,
     summary_board,
     summary_deadline_status,
 )
+from reporting.summary.services.editing import start_summary
+from reporting.summary.services.submission import submit_summary
 from tests.summary.conftest import local
 
 
@@ -98,7 +98,7 @@ def test_reminders_go_once_to_orgs_that_have_not_submitted_a_day_before(demo):
 def test_the_summary_schedules_exist_once_after_migrate_and_stay_single(db):
     from django_q.models import Schedule
 
-    from reporting.summary.services import ensure_summary_schedules
+    from reporting.summary.services.deadlines import ensure_summary_schedules
 
     ensure_summary_schedules()
     ensure_summary_schedules()

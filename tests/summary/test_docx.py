@@ -10,7 +10,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from reporting.summary.docx import docx_to_pdf, libreoffice_path
-from reporting.summary.services import render_docx, start_summary
+from reporting.summary.services.editing import render_docx, start_summary
 from reporting.summary.wordcount import count_chars
 from tests.summary.conftest import local
 

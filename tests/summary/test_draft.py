@@ -2,8 +2,9 @@
 
 import time_machine
 
-from reporting.summary.compile import compile_draft
-from reporting.summary.services import save_summary, start_summary, submit_summary
+from reporting.summary.draft.prose import compile_draft
+from reporting.summary.services.editing import save_summary, start_summary
+from reporting.summary.services.submission import submit_summary
 from tests.summary.conftest import local
 
 AFTER_WEEK = local(2020, 7, 6, 10, 0)

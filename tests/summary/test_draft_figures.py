@@ -4,8 +4,10 @@ import time_machine
 
 from eventweek.models import Org
 from reporting.models.reports import Highlight, ReportItem
-from reporting.summary.compile import Detail, compile_draft, gather, write_body
-from reporting.summary.services import start_summary, submit_summary
+from reporting.summary.draft.facts import gather
+from reporting.summary.draft.prose import Detail, compile_draft, write_body
+from reporting.summary.services.editing import start_summary
+from reporting.summary.services.submission import submit_summary
 from tests.quiz.conftest import DURING, make_quiz, start
 from tests.summary.conftest import local
 

@@ -64,7 +64,8 @@ def test_the_province_opens_a_citys_summary_from_the_board_in_one_click(
 ):
     import time_machine
 
-    from reporting.summary.services import start_summary, submit_summary
+    from reporting.summary.services.editing import start_summary
+    from reporting.summary.services.submission import submit_summary
     from tests.summary.conftest import local
 
     with time_machine.travel(local(2020, 7, 9, 9, 0), tick=False):

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from eventweek.errors import DomainError
 from reporting.models.summaries import Summary, SummarySubmission
-from reporting.summary.services import save_summary, start_summary, submit_summary
+from reporting.summary.services.editing import save_summary, start_summary
+from reporting.summary.services.submission import submit_summary
 from reporting.summary.wordcount import count_document
 from tests.summary.conftest import local
 from tests.summary.test_views import edit_url, form_data, messages_of, open_editor

@@ -7,7 +7,8 @@ import time_machine
 from docx import Document
 
 from reporting.models.summaries import SummarySubmission
-from reporting.summary.services import retry_summary_mails, start_summary, submit_summary
+from reporting.summary.services.editing import start_summary
+from reporting.summary.services.submission import retry_summary_mails, submit_summary
 from tests.summary.conftest import free_port, local
 
 SUBMIT_AT = local(2020, 7, 9, 10, 0)

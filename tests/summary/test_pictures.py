@@ -13,7 +13,8 @@ from PIL import Image
 from reporting.models.reports import ReportPicture
 from reporting.models.summaries import Summary, SummaryPicture, SummarySubmission
 from reporting.summary.docx import DocPicture, SummaryDocument, SummaryDocx, embeddable_picture
-from reporting.summary.services import start_summary, submit_summary
+from reporting.summary.services.editing import start_summary
+from reporting.summary.services.submission import submit_summary
 from tests.summary.conftest import local
 from tests.summary.test_views import edit_url, form_data, open_editor, png
 

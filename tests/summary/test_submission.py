@@ -11,7 +11,9 @@ from django.urls import reverse
 
 from reporting.models.summaries import Summary, SummaryReminder, SummarySubmission
 from reporting.summary.docx import libreoffice_path
-from reporting.summary.services import save_summary, send_summary_reminders, start_summary, submit_summary
+from reporting.summary.services.deadlines import send_summary_reminders
+from reporting.summary.services.editing import save_summary, start_summary
+from reporting.summary.services.submission import submit_summary
 from reporting.summary.views import _disposition
 from tests.summary.conftest import free_port, local
 from tests.summary.test_views import edit_url, form_data, messages_of, open_editor
@@ -100,13 +102,17 @@ def test_the_pdf_and_docx_downloads_name_their_own_type_for_old_browsers():
     assert docx.startswith('attachment; filename="summary.docx";')
 
 
-def test_the_pdf_view_sends_a_pdf_named_pdf(reports, client_for):
+def test_the_pdf_view_sends_a_pdf_named_pdf(reports, client_for, django_capture_on_commit_callbacks):
     if not libreoffice_path():
         pytest.skip("LibreOffice is not installed")
     client = client_for(reports.user("nanjing_reporter"))
     start_summary(reports.jiangsu, reports.org("320100"))
 
-    response = client.get(reverse("reporting:summary_pdf", args=["2020-jiangsu", "320100"]))
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(reverse("reporting:summary_pdf", args=["2020-jiangsu", "320100"]))
+    status = client.get(started.url, {"format": "json"}).json()
+    assert status["status"] == "done"
+    response = client.get(started.url + "download/")
 
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")

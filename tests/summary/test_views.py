@@ -10,7 +10,8 @@ from docx import Document
 from PIL import Image
 
 from reporting.models.summaries import Summary, SummaryPicture, SummarySubmission, SummaryVersion
-from reporting.summary.services import start_summary, submit_summary
+from reporting.summary.services.editing import start_summary
+from reporting.summary.services.submission import submit_summary
 from tests.summary.conftest import local
 
 NOW = local(2020, 7, 8, 10, 0)
@@ -268,7 +269,7 @@ def test_the_board_lists_the_cities_with_their_status(reports, client_for):
 
 
 def test_the_board_costs_the_same_queries_however_many_have_submitted(reports, django_assert_num_queries):
-    from reporting.summary.services import summary_board
+    from reporting.summary.services.deadlines import summary_board
 
     with django_assert_num_queries(4):
         summary_board(reports.jiangsu)

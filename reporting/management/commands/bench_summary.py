@@ -50,10 +50,11 @@ class Command(BaseCommand):
         from django_q.conf import Conf
 
         from eventweek import demo
-        from reporting.summary.compile import compile_draft
         from reporting.summary.demo import CITY_SUMMARY, make_week_reports
         from reporting.summary.docx import SummaryDocx
-        from reporting.summary.services import save_summary, start_summary, submit_summary
+        from reporting.summary.draft.prose import compile_draft
+        from reporting.summary.services.editing import save_summary, start_summary
+        from reporting.summary.services.submission import submit_summary
 
         # Summary emails run inline to the in-memory backend: nothing reaches the real task queue.
         Conf.SYNC = True

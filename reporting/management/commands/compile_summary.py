@@ -6,9 +6,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from eventweek.models import Org, Week
 from reporting.models.summaries import Summary
-from reporting.summary.compile import compile_draft
 from reporting.summary.docx import SummaryDocx, docx_to_pdf, libreoffice_path
-from reporting.summary.services import can_write_summary, render_docx
+from reporting.summary.draft.prose import compile_draft
+from reporting.summary.services.access import can_write_summary
+from reporting.summary.services.editing import render_docx
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""The compiled draft of a week's summary: real prose built from what the system holds, within the limit.
+"""The compiled draft of a week's summary: real prose written from the gathered facts, within the limit.
 
 Sections as such summaries are written: 一、基本情况 (theme, dates, who reported what), 二、主要做法和亮点 (the national
 online activities joined, the themed activities by kind and org, the reviewer's highlights with their pictures, and for a
@@ -7,39 +7,18 @@ participation per org; recycling), 四、下一步打算. When the full text wou
 """
 
 import datetime
-import logging
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.db.models import Prefetch
-from django.utils import timezone
-
-from eventweek.models import LOCAL_TZ, Activity, Org, Week
-from eventweek.services import programme
-from reporting.models.reports import DailyReport, Highlight, ItemKind, ReportItem
+from eventweek.models import Activity, Org, Week
+from reporting.models.reports import ItemKind
 from reporting.models.summaries import Summary
 from reporting.summary.docx import DocPicture, SummaryDocument
+from reporting.summary.draft.facts import CLOUD_KINDS, DraftPicture, WeekFacts, draft_pictures, gather
 from reporting.summary.wordcount import count_chars, count_document
 
-logger = logging.getLogger(__name__)
-
 CN_NUMBERS = "一二三四五六七八九十"
-CLOUD_KINDS = [
-    Activity.Kind.LAUNCH,
-    Activity.Kind.LESSON,
-    Activity.Kind.EXCHANGE,
-    Activity.Kind.LIVESTREAM,
-    Activity.Kind.QUIZ,
-]
-
-
-@dataclass
-class DraftPicture:
-    content: bytes = field(repr=False)
-    caption: str = ""
-    source: str = ""
 
 
 @dataclass
@@ -82,109 +61,6 @@ LEVELS = [
         items_per_org=0, highlights=0, highlight_chars=0, city_summaries=False, pictures=1, quiz_orgs=0, compact=True
     ),
 ]
-
-
-# -- the data ------------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class WeekFacts:
-    week: Week
-    org: Org
-    scope_orgs: list[Org]  # the orgs whose daily reports this summary covers
-    programme: list[Activity]
-    reports: list[DailyReport]
-    items_by_org: dict[int, list[ReportItem]]
-    stats: dict  # reporting.services.week_report_stats totals
-    highlights: list[Highlight]
-    quiz_rows: list[dict]
-    city_summaries: list[Summary]
-
-    @property
-    def items(self) -> list[ReportItem]:
-        return [item for items in self.items_by_org.values() for item in items]
-
-    @property
-    def item_total(self) -> int:
-        return self.stats["items"]
-
-    @property
-    def participants(self) -> int:
-        return self.stats["participants"]
-
-    @property
-    def recycled_kg(self) -> Decimal:
-        return Decimal(self.stats["recycled_kg"])
-
-
-def _scope_orgs(week: Week, org: Org) -> list[Org]:
-    """For the week's organizer, its daily reporters (else its children); for anyone else, itself."""
-    if org.pk != week.organizer_id:
-        return [org]
-    orgs = list(week.report_orgs.all().order_by("path")) or list(org.children.all().order_by("path"))
-    return [o for o in orgs if o.pk != org.pk]
-
-
-def gather(week: Week, org: Org, now: datetime.datetime | None = None) -> WeekFacts:
-    """Read everything the draft needs in a constant number of queries."""
-    now = now or timezone.now()
-    scope = _scope_orgs(week, org)
-    by_path = sorted(scope, key=lambda o: len(o.path), reverse=True)
-
-    def owner(report_org_path: str) -> Org | None:
-        for candidate in by_path:
-            if report_org_path.startswith(candidate.path):
-                return candidate
-        return None
-
-    live_items = ReportItem.objects.filter(removed=False).order_by("position", "pk")
-    reports = list(
-        DailyReport.objects.filter(week=week, org__path__startswith=org.path, first_submitted_at__isnull=False)
-        .select_related("org")
-        .prefetch_related(Prefetch("items", queryset=live_items))
-        .order_by("day", "org__path")
-    )
-    items_by_org: dict[int, list[ReportItem]] = defaultdict(list)
-    for report in reports:
-        target = owner(report.org.path)
-        if target is None:
-            continue
-        items_by_org[target.pk].extend(report.items.all())
-    from reporting.services import highlights_for, week_report_stats
-
-    # The same figures as the reporting dashboard: status by the cutoff, totals of the current versions.
-    stats = week_report_stats(week, scope, now)["totals"]
-    highlights = highlights_for(week, org)
-    quiz_rows = []
-    try:
-        from quiz.services import participation_by_org
-    except ImportError:  # the quiz app is optional for the summary
-        participation_by_org = None
-    if participation_by_org is not None:
-        try:
-            quiz_rows = participation_by_org(week, [org, *[o for o in scope if o.pk != org.pk]])
-        except Exception:  # a quiz failure must not stop the office writing its summary
-            logger.exception("quiz participation unavailable for week %s", week.pk)
-    city_summaries = []
-    if org.pk == week.organizer_id:
-        city_summaries = list(
-            Summary.objects.filter(week=week, org__in=scope, submissions__isnull=False)
-            .select_related("org")
-            .distinct()
-            .order_by("org__path")
-        )
-    return WeekFacts(
-        week=week,
-        org=org,
-        scope_orgs=scope,
-        programme=programme(week, public=False),
-        reports=reports,
-        items_by_org=dict(items_by_org),
-        stats=stats,
-        highlights=highlights,
-        quiz_rows=quiz_rows,
-        city_summaries=city_summaries,
-    )
 
 
 # -- the prose -----------------------------------------------------------------------------------------------------
@@ -529,39 +405,10 @@ def write_body(facts: WeekFacts, detail: Detail) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def picture_caption(highlight: Highlight, picture) -> str:
-    """The picture's own caption; a short one ("活动现场" says nothing in a summary) gets the item's title in front."""
-    item = highlight.item
-    caption = picture.caption or f"{_name(item.report.org)}：{item.title}"
-    if count_chars(caption) < 8 and item.title not in caption:
-        caption = f"{item.title}{caption}"
-    return caption
-
-
-def draft_pictures(facts: WeekFacts, limit: int) -> list[DraftPicture]:
-    """The pictures the reviewer chose for the highlights, first ones first, with captions."""
-    out = []
-    for highlight in facts.highlights:
-        for picture in highlight.pictures.all():
-            if picture.removed:
-                continue
-            if len(out) >= limit:
-                return out
-            try:
-                with picture.image.open("rb") as handle:
-                    content = handle.read()
-            except (OSError, ValueError):
-                logger.warning("highlight picture %s unreadable", picture.pk)
-                continue
-            caption = picture_caption(highlight, picture)
-            out.append(DraftPicture(content, caption[:60], f"亮点图片 {picture.pk}"))
-    return out
-
-
 def compile_draft(week: Week, org: Org, now: datetime.datetime | None = None) -> Draft:
     """The draft of org's summary of week, cut to fit the character limit."""
     facts = gather(week, org, now)
-    receiving = week.parent if org.pk == week.organizer_id else week
+    receiving = Summary.receiving_week_for(week, org)
     limit = (receiving or week).summary_char_limit
     title = _title(week, org)
     max_pictures = max(level.pictures for level in LEVELS)
@@ -572,7 +419,3 @@ def compile_draft(week: Week, org: Org, now: datetime.datetime | None = None) ->
         if draft.char_count <= limit:
             return draft
     return draft
-
-
-def local_now_text() -> str:
-    return timezone.localtime(timezone.now(), LOCAL_TZ).strftime("%Y年%m月%d日")

@@ -1,0 +1,1 @@
+"""Week summaries' services, one module per concern: access, editing, submission, deadlines, pdf."""

@@ -1,0 +1,197 @@
+"""Summary deadlines: who is expected, on time / late / missing / open, the board, the reminders, the schedules."""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eventweek.models import LOCAL_TZ, Org, Week
+from reporting.models.summaries import Summary, SummaryReminder, SummarySubmission
+from reporting.summary.services.submission import SENDING_LEASE, retry_delay
+
+logger = logging.getLogger(__name__)
+
+SCHEDULE_REMINDERS = "reporting:summary-reminders"
+SCHEDULE_MAIL_RETRY = "reporting:summary-mail-retry"
+SCHEDULE_PDF_RECOVER = "reporting:pdf-jobs-recover"  # not "summary-": the mail and reminder pair stays as pinned
+
+
+def reminder_lead() -> datetime.timedelta:
+    """How long before the deadline orgs that have not submitted are reminded."""
+    return datetime.timedelta(hours=int(settings.SUMMARY_REMINDER_HOURS))
+
+
+def expected_orgs(week: Week):
+    """The orgs that send their summary to this week's organizer: its daily reporters, else its children."""
+    orgs = list(week.report_orgs.all().order_by("path"))
+    if not orgs:
+        orgs = list(week.organizer.children.all().order_by("path"))
+    return [org for org in orgs if org.pk != week.organizer_id]
+
+
+class DeadlineStatus:
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSING = "missing"
+    OPEN = "open"
+
+    LABELS = {ON_TIME: "按时报送", LATE: "逾期报送", MISSING: "未报送（已逾期）", OPEN: "未报送"}
+    BADGES = {ON_TIME: "green", LATE: "amber", MISSING: "red", OPEN: ""}
+
+
+def deadline_status(due_at, first_submitted_at, now: datetime.datetime) -> str:
+    """On time, late, missing (past the deadline with nothing) or open (nothing yet, still time)."""
+    if first_submitted_at is not None:
+        return DeadlineStatus.LATE if due_at and first_submitted_at > due_at else DeadlineStatus.ON_TIME
+    if due_at and now > due_at:
+        return DeadlineStatus.MISSING
+    return DeadlineStatus.OPEN
+
+
+@dataclass
+class BoardRow:
+    org: Org
+    week: Week
+    summary: Summary | None
+    first: SummarySubmission | None
+    latest: SummarySubmission | None
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return _(DeadlineStatus.LABELS[self.status])
+
+    @property
+    def badge(self) -> str:
+        return DeadlineStatus.BADGES[self.status]
+
+
+def summary_board(week: Week, now: datetime.datetime | None = None) -> list[BoardRow]:
+    """Each org expected to send its summary to week's organizer, with its status (constant queries)."""
+    now = now or timezone.now()
+    orgs = expected_orgs(week)
+    own_weeks = {w.organizer_id: w for w in Week.objects.filter(parent=week, organizer__in=orgs)}
+    summaries = Summary.objects.filter(
+        Q(week=week, org__in=orgs) | Q(week__parent=week, org__in=orgs, week__organizer_id=F("org_id"))
+    ).select_related("org", "week")
+    by_org = {s.org_id: s for s in summaries}
+    submissions: dict[int, list[SummarySubmission]] = {}
+    for sub in SummarySubmission.objects.filter(summary__in=summaries).order_by("submitted_at", "pk"):
+        submissions.setdefault(sub.summary_id, []).append(sub)
+    rows = []
+    for org in orgs:
+        summary = by_org.get(org.pk)
+        subs = submissions.get(summary.pk, []) if summary else []
+        first, latest = (subs[0], subs[-1]) if subs else (None, None)
+        status = deadline_status(week.summary_due_at, first.submitted_at if first else None, now)
+        rows.append(BoardRow(org, own_weeks.get(org.pk, week), summary, first, latest, status))
+    return rows
+
+
+def summary_deadline_status(summary: Summary, now: datetime.datetime | None = None) -> str:
+    """The summary's deadline status by its first submission."""
+    first = summary.submissions.order_by("submitted_at", "pk").first()
+    return deadline_status(summary.due_at, first.submitted_at if first else None, now or timezone.now())
+
+
+# -- reminders -----------------------------------------------------------------------------------------------------
+
+
+def send_summary_reminders(now: datetime.datetime | None = None) -> int:
+    """Remind by email each org that has not submitted, once per deadline, when the deadline is near.
+
+    The reminder row is made first, then claimed by a conditional update (a lease on next_attempt_at) before the
+    mail goes: two runs never both send it, and a failed send stays unsent and is tried again at the next run.
+    """
+    now = now or timezone.now()
+    sent = 0
+    weeks = Week.objects.filter(summary_due_at__gt=now, summary_due_at__lte=now + reminder_lead()).select_related(
+        "organizer"
+    )
+    for week in weeks:
+        for row in summary_board(week, now):
+            if row.status != DeadlineStatus.OPEN or not row.org.email:
+                continue
+            reminder = _reminder_row(week, row.org, now)
+            if reminder is None or not _claim_reminder(reminder, now):
+                continue
+            if _send_reminder(reminder, week, row, now):
+                sent += 1
+    return sent
+
+
+def _reminder_row(week: Week, org: Org, now: datetime.datetime) -> SummaryReminder | None:
+    """The unsent reminder of (week, org, deadline), made if need be; None once it was sent."""
+    key = {"week": week, "org": org, "due_at": week.summary_due_at}
+    reminder = SummaryReminder.objects.filter(**key).first()
+    if reminder is None:
+        try:
+            with transaction.atomic():
+                reminder = SummaryReminder.objects.create(**key, email=org.email, created_at=now)
+        except IntegrityError:  # made meanwhile by another run
+            reminder = SummaryReminder.objects.filter(**key).first()
+    if reminder is None or reminder.sent_at is not None:
+        return None
+    return reminder
+
+
+def _claim_reminder(reminder: SummaryReminder, now: datetime.datetime) -> bool:
+    """Take the unsent reminder for one sending, unless another run holds it or its retry time has not come."""
+    return (
+        SummaryReminder.objects.filter(pk=reminder.pk, sent_at__isnull=True)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(attempts=F("attempts") + 1, next_attempt_at=now + SENDING_LEASE)
+        == 1
+    )
+
+
+def _send_reminder(reminder: SummaryReminder, week: Week, row: "BoardRow", now: datetime.datetime) -> bool:
+    due_text = timezone.localtime(week.summary_due_at, LOCAL_TZ).strftime("%Y年%m月%d日 %H:%M")
+    try:
+        send_mail(
+            _("【总结报送提醒】%(week)s总结请于 %(due)s 前报送") % {"week": week.title, "due": due_text},
+            _("%(org)s：\n\n%(week)s的活动周总结请于 %(due)s 前报送%(to)s（不超过 %(limit)s 字，图文并茂）。\n")
+            % {
+                "org": row.org.name,
+                "week": row.week.title,
+                "due": due_text,
+                "to": week.organizer.name,
+                "limit": week.summary_char_limit,
+            },
+            None,
+            [reminder.email],
+        )
+    except Exception as exc:  # down or refusing: kept unsent, tried again at a later run
+        attempts = SummaryReminder.objects.filter(pk=reminder.pk).values_list("attempts", flat=True).first() or 1
+        SummaryReminder.objects.filter(pk=reminder.pk).update(
+            last_error=str(exc)[:2000], next_attempt_at=now + retry_delay(attempts)
+        )
+        logger.warning("summary reminder %s failed (attempt %s): %s", reminder.pk, attempts, exc)
+        return False
+    SummaryReminder.objects.filter(pk=reminder.pk).update(sent_at=timezone.now(), next_attempt_at=None, last_error="")
+    return True
+
+
+# -- schedules -----------------------------------------------------------------------------------------------------
+
+
+def ensure_summary_schedules() -> None:
+    """The periodic django-q2 schedules of summaries (idempotent: run at every migrate)."""
+    from django_q.models import Schedule
+
+    periodic = {
+        SCHEDULE_REMINDERS: ("reporting.summary.tasks.send_summary_reminders_task", 15),
+        SCHEDULE_MAIL_RETRY: ("reporting.summary.tasks.retry_summary_mails_task", 1),
+        SCHEDULE_PDF_RECOVER: ("reporting.summary.tasks.recover_pdf_jobs_task", 1),
+    }
+    for name, (func, minutes) in periodic.items():
+        Schedule.objects.update_or_create(
+            name=name,
+            defaults={"func": func, "schedule_type": Schedule.MINUTES, "minutes": minutes, "repeats": -1},
+        )
