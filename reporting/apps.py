@@ -3,12 +3,6 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _ensure_schedules(sender, **kwargs):
-    from reporting.services import ensure_schedules
-
-    ensure_schedules()
-
-
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("报送与总结")
@@ -16,4 +10,11 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         # After reporting's own migrations (django_q's tables exist by then, as INSTALLED_APPS orders them first).
-        post_migrate.connect(_ensure_schedules, sender=self, dispatch_uid="reporting.ensure_schedules")
+        from reporting import receivers
+
+        post_migrate.connect(receivers.ensure_report_schedules, sender=self, dispatch_uid="reporting.ensure_schedules")
+        from reporting.summary import receivers as summary_receivers
+
+        post_migrate.connect(
+            summary_receivers.ensure_summary_schedules, sender=self, dispatch_uid="reporting.summary.schedules"
+        )

@@ -15,8 +15,9 @@ from django.db import transaction
 from PIL import Image, ImageDraw, ImageFont
 
 from eventweek.models import LOCAL_TZ, User, Week
-from reporting import services
 from reporting.pictures import check_picture
+from reporting.services.highlights import forward_highlights, mark_highlight
+from reporting.services.submission import ItemInput, submit_report
 
 FONT_PATHS = [
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -199,7 +200,7 @@ def load(stdout=None) -> None:
                         pictures_cache[key] = _checked(title, colour, ["活动现场", "参与人员", "宣传展板"][n % 3])
                     pics.append(pictures_cache[key])
                 items.append(
-                    services.ItemInput(
+                    ItemInput(
                         title=f"{city.display_name}{title}" if k == 0 else title,
                         kind=kind,
                         place=f"{city.display_name}{place}" if mode != "online" else place,
@@ -210,7 +211,7 @@ def load(stdout=None) -> None:
                         new_pictures=pics,
                     )
                 )
-            report, _created = services.submit_report(
+            report, _created = submit_report(
                 week=week,
                 org=city,
                 day=day,
@@ -235,7 +236,7 @@ def _amend_and_screen(week: Week, reports: dict) -> None:
     suzhou = reports.get(("320500", day1))
     if suzhou is not None:
         items = [
-            services.ItemInput(
+            ItemInput(
                 id=i.pk,
                 title=i.title,
                 kind=i.kind,
@@ -247,7 +248,7 @@ def _amend_and_screen(week: Week, reports: dict) -> None:
             )
             for i in suzhou.items.filter(removed=False)
         ]
-        services.submit_report(
+        submit_report(
             week=week,
             org=suzhou.org,
             day=day1,
@@ -270,7 +271,7 @@ def _amend_and_screen(week: Week, reports: dict) -> None:
         if report is None:
             continue
         item = report.items.filter(removed=False).order_by("position").first()
-        services.mark_highlight(
+        mark_highlight(
             item,
             user=reviewer,
             comment=comments[order - 1],
@@ -279,9 +280,9 @@ def _amend_and_screen(week: Week, reports: dict) -> None:
         )
         order += 1
     if order > 1:
-        services.forward_highlights(week, day1, user=reviewer, now=_at(day1, 17, 40))
+        forward_highlights(week, day1, user=reviewer, now=_at(day1, 17, 40))
     for n, code in enumerate(("320400", "320600"), start=1):
         report = reports.get((code, day2))
         if report is not None:
             item = report.items.filter(removed=False).order_by("position").first()
-            services.mark_highlight(item, user=reviewer, comment="做法可复制，拟明日上报", order=n)
+            mark_highlight(item, user=reviewer, comment="做法可复制，拟明日上报", order=n)

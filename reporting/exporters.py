@@ -14,7 +14,8 @@ from django.utils import timezone
 from eventweek.models import LOCAL_TZ, Week
 from eventweek.xlsx import PERCENT, Sheet, Styled, XlsxExporter
 from reporting.models import Highlight, ItemKind, ReportItem, ReportPicture, ReportStatus
-from reporting.services import Dashboard, build_dashboard, cell_status
+from reporting.services.dashboard import Dashboard, build_dashboard
+from reporting.services.status import cell_status
 
 # Status colours, the same as the dashboard's (static/css/reporting.css).
 STATUS_FILLS = {

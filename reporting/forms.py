@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from eventweek.text import CleanTextMixin, clean_line
 from reporting.models import ItemKind, ReportItem
 from reporting.pictures import check_picture, max_pictures
-from reporting.services import ItemInput
+from reporting.services.submission import ItemInput
 
 PICTURE_CAPTION = _("图片说明")
 

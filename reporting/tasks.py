@@ -1,17 +1,13 @@
 """Thin django-q2 tasks: ids or nothing in, one service call."""
 
-from reporting import services
+from reporting.services import reminders
 
 
 def send_report_reminders_task() -> int:
     """Every minute: remind the orgs that have not filed once the reminder time has come."""
-    return services.send_due_report_reminders()
-
-
-def send_report_reminder_task(notice_id: int) -> bool:
-    return services.send_report_reminder(notice_id)
+    return reminders.send_due_report_reminders()
 
 
 def sweep_missing_task() -> int:
     """Every minute: record who is missing once a day's cutoff has passed."""
-    return len(services.sweep_missing())
+    return len(reminders.sweep_missing())

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from eventweek.models import LOCAL_TZ
-from reporting import services
 from reporting.pictures import check_picture
+from reporting.services import submission as services
 
 DAY1 = datetime.date(2020, 6, 29)
 

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from eventweek.errors import DomainError
-from reporting import services
 from reporting.models import DailyReport, ReportItem, ReportVersion
+from reporting.services import submission as services
 
 from .conftest import DAY1, at, image_bytes, item
 

@@ -2,8 +2,9 @@
 
 import datetime
 
-from reporting import services
 from reporting.models import ReportStatus
+from reporting.services.status import cell_status, submission_status
+from reporting.services.submission import ItemInput
 
 from .conftest import DAY1, at
 
@@ -12,7 +13,7 @@ def _status(demo, code="320100", day=DAY1):
     from reporting.models import DailyReport
 
     report = DailyReport.objects.filter(week=demo.jiangsu, org=demo.org(code), day=day).first()
-    return services.cell_status(demo.jiangsu, demo.org(code), day, report)
+    return cell_status(demo.jiangsu, demo.org(code), day, report)
 
 
 def test_a_report_at_15_59_59_999_is_on_time(demo, submit, travel):
@@ -58,7 +59,7 @@ def test_an_amendment_after_the_cutoff_is_late_while_the_original_stays_on_time(
     travel(at(DAY1, 15, 30))
     first = submit()
     travel(at(DAY1, 17, 5))
-    amended = submit(items=[services.ItemInput(title="改：垃圾分类宣传", kind="garbage")])
+    amended = submit(items=[ItemInput(title="改：垃圾分类宣传", kind="garbage")])
     assert amended.pk == first.pk
     assert [(v.number, v.status) for v in amended.versions.order_by("number")] == [
         (1, ReportStatus.ON_TIME),
@@ -74,8 +75,8 @@ def test_a_provincial_level_unit_has_no_cutoff(demo, travel):
     national = demo.national
     jiangsu = demo.org("320000")
     travel(at(DAY1, 23, 0))
-    assert services.cell_status(national, jiangsu, DAY1, None) == ReportStatus.OPEN
-    assert services.submission_status(national, jiangsu, DAY1, at(DAY1, 22, 0)) == ReportStatus.SUBMITTED
+    assert cell_status(national, jiangsu, DAY1, None) == ReportStatus.OPEN
+    assert submission_status(national, jiangsu, DAY1, at(DAY1, 22, 0)) == ReportStatus.SUBMITTED
 
 
 def test_the_cutoff_follows_the_weeks_setting(demo, submit, travel):

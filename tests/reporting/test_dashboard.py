@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from eventweek.models import Week
-from reporting import services
 from reporting.models import ReportStatus
+from reporting.services import dashboard as services
 
 from .conftest import DAY1, at, image_bytes, item
 

@@ -1,8 +1,8 @@
 """The demo data gives make run a living dashboard: on time, late, missing, pictures, highlights, a package."""
 
 from reporting import demo as reporting_demo
-from reporting import services
 from reporting.models import DailyReport, ForwardedPackage, Highlight, ReportPicture, ReportStatus
+from reporting.services import dashboard as services
 
 
 def test_the_demo_fills_the_jiangsu_dashboard(demo):

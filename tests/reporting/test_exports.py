@@ -80,8 +80,8 @@ def test_the_items_export_lists_every_item_with_its_report(demo, filed):
 
 
 def test_the_items_export_marks_highlights(demo, filed):
-    from reporting import services
     from reporting.models import ReportItem
+    from reporting.services import highlights as services
 
     services.mark_highlight(ReportItem.objects.get(title="讲座"), user=demo.user("jiangsu_reviewer"))
     ws = load_workbook(io.BytesIO(ReportItemsExporter(demo.jiangsu).to_bytes()))["活动明细"]

@@ -9,9 +9,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from PIL import Image, PngImagePlugin
 
-from reporting import services
 from reporting.models import DailyReport
 from reporting.pictures import check_picture
+from reporting.services import status as services
 
 from .conftest import DAY1, at, item, upload
 from .test_report_form import form_data

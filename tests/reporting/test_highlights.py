@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from eventweek.errors import DomainError
-from reporting import services
 from reporting.models import ForwardedPackage, Highlight
+from reporting.services import highlights as services
 
 from .conftest import DAY1, at, image_bytes, item
 

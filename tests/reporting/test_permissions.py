@@ -88,7 +88,7 @@ def test_versions_follow_the_report(demo, filed, client_for):
 
 
 def test_the_workbench_links_follow_the_org(demo):
-    from reporting import services
+    from reporting.services import access as services
 
     assert [w.slug for w in services.weeks_to_report(demo.user("nanjing_reporter"))] == ["2020-jiangsu"]
     assert [w.slug for w in services.weeks_to_report(demo.user("jiangsu_admin"))] == ["2020-national"]

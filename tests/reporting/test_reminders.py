@@ -11,8 +11,9 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django_q.models import Schedule
 
-from reporting import services, tasks
+from reporting import tasks
 from reporting.models import ReportNotice
+from reporting.services import reminders as services
 
 from .conftest import DAY1, at
 

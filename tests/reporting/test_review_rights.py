@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from reporting import services
 from reporting.models import ForwardedPackage, Highlight
+from reporting.services.access import ReviewForbidden
+from reporting.services.highlights import forward_highlights, mark_highlight, unmark_highlight
 
 from .conftest import DAY1, at, item
 
@@ -16,7 +17,7 @@ def marked(demo, submit, travel):
     """Nanjing's item of 6/29, marked as a highlight by the Jiangsu reviewer and not yet forwarded."""
     travel(at(DAY1, 15, 0))
     report = submit("320100", items=[item("旧物回收", kind="recycling")])
-    services.mark_highlight(report.items.get(), user=demo.user("jiangsu_reviewer"), comment="可推广", order=1)
+    mark_highlight(report.items.get(), user=demo.user("jiangsu_reviewer"), comment="可推广", order=1)
     travel(at(DAY1, 17, 0))
     return Highlight.objects.get()
 
@@ -109,18 +110,18 @@ def test_an_outsider_gets_404_everywhere(demo, marked, client_for):
 def test_the_services_refuse_a_parent_org_too(demo, marked):
     national = demo.user("national_admin")
 
-    with pytest.raises(services.ReviewForbidden, match="您可以查看，但不能修改或上报"):
-        services.forward_highlights(demo.jiangsu, DAY1, user=national)
-    with pytest.raises(services.ReviewForbidden):
-        services.mark_highlight(marked.item, user=national, comment="国家局改的")
-    with pytest.raises(services.ReviewForbidden):
-        services.unmark_highlight(marked.item, user=national)
+    with pytest.raises(ReviewForbidden, match="您可以查看，但不能修改或上报"):
+        forward_highlights(demo.jiangsu, DAY1, user=national)
+    with pytest.raises(ReviewForbidden):
+        mark_highlight(marked.item, user=national, comment="国家局改的")
+    with pytest.raises(ReviewForbidden):
+        unmark_highlight(marked.item, user=national)
     assert (ForwardedPackage.objects.count(), Highlight.objects.get().comment) == (0, "可推广")
 
 
 def test_a_superuser_forwards_on_behalf_of_the_organizer(demo, marked, django_user_model):
     root = django_user_model.objects.create_superuser("root", "root@example.cn", "x", org=demo.org("100000"))
 
-    package = services.forward_highlights(demo.jiangsu, DAY1, user=root)
+    package = forward_highlights(demo.jiangsu, DAY1, user=root)
 
     assert (package.org.code, package.recipient.code) == ("320000", "100000")

@@ -3,7 +3,8 @@
 import datetime
 from decimal import Decimal
 
-from reporting import services
+from reporting.services.dashboard import week_report_stats
+from reporting.services.highlights import highlights_for, mark_highlight
 
 from .conftest import DAY1, at, image_bytes, item
 
@@ -18,7 +19,7 @@ def test_week_report_stats_per_org_and_in_total(demo, submit, travel):
     submit("320100", day=DAY1 + datetime.timedelta(days=1), items=[item("讲座", participants=10)])
     travel(at(DAY1 + datetime.timedelta(days=2), 12, 0))
     orgs = [demo.org("320100"), demo.org("320200")]
-    stats = services.week_report_stats(demo.jiangsu, orgs)
+    stats = week_report_stats(demo.jiangsu, orgs)
     assert stats["orgs"][demo.org("320100").pk] == {
         "on_time": 1, "late": 1, "missing": 0, "not_due": 5, "items": 2, "pictures": 1, "participants": 60,
         "recycled_kg": Decimal("20.50"),
@@ -39,8 +40,8 @@ def test_highlights_for_loads_everything_in_three_queries(demo, submit, travel, 
     for code in ("320100", "320200", "320300"):
         report = submit(code, items=[item(f"{code} 亮点", pictures=[image_bytes()])])
         it = report.items.get()
-        services.mark_highlight(it, user=reviewer, picture_ids=[it.pictures.get().pk])
+        mark_highlight(it, user=reviewer, picture_ids=[it.pictures.get().pk])
     with django_assert_num_queries(2):
-        chosen = services.highlights_for(demo.jiangsu)
+        chosen = highlights_for(demo.jiangsu)
         titles = [(h.item.report.org.code, h.item.title, len(h.pictures.all())) for h in chosen]
     assert titles == [("320100", "320100 亮点", 1), ("320200", "320200 亮点", 1), ("320300", "320300 亮点", 1)]

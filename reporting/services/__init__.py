@@ -1,0 +1,1 @@
+"""Daily reporting services, one module per concern: access, status, submission, dashboard, highlights, reminders."""
