@@ -44,7 +44,7 @@ def test_compile_summary_writes_the_provinces_summary_from_the_demo(full_demo, t
     ]:
         assert phrase in body
     assert count <= 2000
-    from quiz.services import participation_by_org
+    from quiz.services.participation import participation_by_org
 
     province = participation_by_org(Week.objects.get(slug="2020-jiangsu"), [Org.objects.get(code="320000")])[0]
     assert province["count"] > 0

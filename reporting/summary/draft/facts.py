@@ -105,7 +105,7 @@ def gather(week: Week, org: Org, now: datetime.datetime | None = None) -> WeekFa
     # The same figures as the reporting dashboard: status by the cutoff, totals of the current versions.
     stats = week_report_stats(week, scope, now)["totals"]
     highlights = highlights_for(week, org)
-    from quiz.services import participation_by_org
+    from quiz.services.participation import participation_by_org
 
     quiz_rows = []
     try:

@@ -12,6 +12,8 @@ from eventweek.errors import DomainError
 from eventweek.models import Org, Week
 from reporting.models.summaries import Summary, SummaryPicture, SummarySubmission, SummaryVersion
 from reporting.summary.docx import DocPicture, SummaryDocument, SummaryDocx, embeddable_picture
+from reporting.summary.draft.facts import picture_caption
+from reporting.summary.draft.prose import compile_draft
 from reporting.summary.wordcount import count_document
 
 # -- the document --------------------------------------------------------------------------------------------------
@@ -94,8 +96,6 @@ def _snapshot(summary: Summary, user, note: str) -> SummaryVersion:
 @transaction.atomic
 def start_summary(week: Week, org: Org, user=None) -> Summary:
     """The org's summary of the week, created with a compiled draft (version 1) the first time."""
-    from reporting.summary.draft.prose import compile_draft
-
     summary = Summary.objects.filter(week=week, org=org).first()
     if summary is not None:
         return summary
@@ -227,7 +227,6 @@ def restore_version(summary: Summary, number: int, user=None) -> SummaryVersion:
 def picture_candidates(summary: Summary) -> list[dict]:
     """The highlights' pictures in the org's subtree not chosen yet: {key, caption, source, picture}."""
     from reporting.services.highlights import highlights_for
-    from reporting.summary.draft.facts import picture_caption
 
     chosen = set(summary.pictures.current().values_list("source", flat=True))
     out = []
