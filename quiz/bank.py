@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from eventweek.xlsx import Column, Sheet, XlsxExporter
-from quiz import services
 from quiz.models import LETTERS, TRUE_FALSE_OPTIONS, Question, Quiz
+from quiz.services.bank_cache import bump_bank_version
 
 OPTION_COLUMNS = [f"选项{letter}" for letter in LETTERS]
 COLUMNS = ["题型", "分类", "难度", "题目", *OPTION_COLUMNS, "正确答案", "解析", "启用"]
@@ -313,5 +313,5 @@ def import_bank(quiz: Quiz, upload) -> int:
         Question.objects.bulk_create(
             [Question(quiz=quiz, sort_order=start + i, **fields) for i, fields in enumerate(parsed)]
         )
-        services.bump_bank_version(quiz.pk)
+        bump_bank_version(quiz.pk)
     return len(parsed)

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.http import QueryDict
 
 from eventweek.models import LOCAL_TZ, Org, Week
-from quiz import services
 from quiz.models import Question, Quiz
+from quiz.services import attempts, draw, setup
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 GIVEN = [
@@ -60,7 +60,7 @@ def _answers_for(attempt, questions: dict[int, Question], rng: random.Random, sk
         else:
             wrong = [letter for letter in question.letters if letter not in question.answer] or list(question.letters)
             chosen = rng.choice(wrong)
-        data.setlist(f"q_{question.pk}", services.shown_values(item, chosen))
+        data.setlist(f"q_{question.pk}", attempts.shown_values(item, chosen))
     return data
 
 
@@ -70,7 +70,7 @@ def _add_attempts(quiz: Quiz, orgs: list[Org], count: int, phone_base: int, rng:
     span = (quiz.window_end - start).total_seconds() - quiz.time_limit_seconds - 60
     for i in range(count):
         begun = start + datetime.timedelta(seconds=int(span * (i / count) ** 1.6) + rng.randint(0, 600))
-        attempt = services.start_attempt(
+        attempt = attempts.start_attempt(
             quiz,
             name=rng.choice(SURNAMES) + rng.choice(GIVEN),
             phone=str(phone_base + i),
@@ -79,7 +79,7 @@ def _add_attempts(quiz: Quiz, orgs: list[Org], count: int, phone_base: int, rng:
         )
         skill = rng.choice([1.0, 1.0, 0.95, 0.9, 0.8, 0.7, 0.6])
         took = datetime.timedelta(seconds=rng.randint(90, quiz.time_limit_seconds - 30))
-        services.submit_attempt(attempt.token, _answers_for(attempt, questions, rng, skill), begun + took)
+        attempts.submit_attempt(attempt.token, _answers_for(attempt, questions, rng, skill), begun + took)
 
 
 @transaction.atomic
@@ -93,19 +93,19 @@ def load(stdout=None) -> None:
         (national, "2020年公共机构节能宣传周“云竞答”", "满分答卷中抽取 10 名幸运奖，奖品为节能宣传纪念品。"),
         (jiangsu, "江苏省公共机构节能知识“云竞答”", "满分答卷中抽取 5 名，奖品为节水器具一套。"),
     ):
-        quiz = services.create_quiz_for_week(week)
+        quiz = setup.create_quiz_for_week(week)
         quiz.title = title
         quiz.prize_note = prize
         quiz.paper_spec = PAPER_SPEC
         quiz.prize_count = 10 if week == national else 5
-        services.save_quiz(quiz)
-        services.load_sample_bank(quiz)
+        setup.save_quiz(quiz)
+        setup.load_sample_bank(quiz)
         quizzes[week.slug] = quiz
     everyone = list(Org.objects.exclude(level=Org.Level.NATIONAL))
     in_jiangsu = list(Org.objects.filter(path__startswith=jiangsu.organizer.path))
     _add_attempts(quizzes["2020-national"], everyone, 80, 13900000000, rng)
     _add_attempts(quizzes["2020-jiangsu"], in_jiangsu, 50, 13800000000, rng)
     after = datetime.datetime(2020, 7, 6, 10, 0, tzinfo=LOCAL_TZ)
-    services.run_draw(quizzes["2020-national"], prize_count=10, seed="2020070610", now=after)
+    draw.run_draw(quizzes["2020-national"], prize_count=10, seed="2020070610", now=after)
     if stdout is not None:
         stdout.write(f"quiz: {len(quizzes)} quizzes, {Question.objects.count()} questions, 130 attempts, 1 draw\n")

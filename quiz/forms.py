@@ -7,10 +7,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from eventweek.forms import SLUG_TAKEN_BY_URL
-from eventweek.models import Activity, Org
+from eventweek.models import Activity
 from eventweek.text import CleanTextMixin
-from quiz import services
 from quiz.models import ExportJob, Quiz
+from quiz.services import attempts, public, setup
 
 # First path segments of /quiz/ URLs that stand where a quiz's slug stands (/quiz/manage/…): a quiz with one of these
 # slugs would be shadowed by them. tests/eventweek/test_reserved_slugs.py keeps the list in step with the URLs.
@@ -18,7 +18,7 @@ RESERVED_QUIZ_SLUGS = frozenset({"a", "manage", "ping"})
 
 
 class UnitSelect(forms.Widget):
-    """A plain <select> whose <option>s come prebuilt (services.participant_units), with the posted one selected."""
+    """A plain <select> whose <option>s come prebuilt (quiz.services.public.participant_units), with the posted one selected."""
 
     def __init__(self, attrs=None):
         super().__init__(attrs)
@@ -42,7 +42,7 @@ class UnitField(forms.Field):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.units: dict[str, Org] = {}
+        self.units = public.Units({})
 
     def clean(self, value):
         value = super().clean(value)
@@ -68,8 +68,8 @@ class StartForm(CleanTextMixin, forms.Form):
 
     def __init__(self, *args, quiz: Quiz, **kwargs):
         super().__init__(*args, **kwargs)
-        # The units are held per process (services.participant_units); quiz.js adds search on top of the <select>.
-        options, units = services.participant_units(quiz)
+        # The units are held per process (quiz.services.public.participant_units); quiz.js adds search on top of the <select>.
+        options, units = public.participant_units(quiz)
         self.fields["org"].widget.options = options
         self.fields["org"].units = units
 
@@ -81,7 +81,7 @@ class StartForm(CleanTextMixin, forms.Form):
 
     def clean_phone(self):
         try:
-            return services.normalize_phone(self.cleaned_data["phone"])
+            return attempts.normalize_phone(self.cleaned_data["phone"])
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from None
 
@@ -125,7 +125,7 @@ class QuizForm(CleanTextMixin, forms.ModelForm):
         week_ids = [w.pk for w in week.ancestry()]
         self.fields["activity"].queryset = Activity.objects.filter(week_id__in=week_ids, kind=Activity.Kind.QUIZ)
         self.fields["activity"].empty_label = _("不关联（使用下方的开始、结束时间）")
-        self.fields["paper_spec_text"].initial = services.format_paper_spec(self.instance.paper_spec or {})
+        self.fields["paper_spec_text"].initial = setup.format_paper_spec(self.instance.paper_spec or {})
         for name in ("opens_at", "closes_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
@@ -137,7 +137,7 @@ class QuizForm(CleanTextMixin, forms.ModelForm):
 
     def clean_paper_spec_text(self):
         try:
-            return services.parse_paper_spec(self.cleaned_data.get("paper_spec_text", ""))
+            return setup.parse_paper_spec(self.cleaned_data.get("paper_spec_text", ""))
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from None
 
@@ -167,7 +167,7 @@ class QuizForm(CleanTextMixin, forms.ModelForm):
         # participant's start failing.
         if "paper_spec_text" in cleaned and "question_count" not in self.errors:
             spec, count = cleaned["paper_spec_text"], cleaned.get("question_count")
-            for field, message in services.paper_shortfalls(self.instance, spec, count):
+            for field, message in setup.paper_shortfalls(self.instance, spec, count):
                 self.add_error(field, message)
         return cleaned
 

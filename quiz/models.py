@@ -341,13 +341,3 @@ class ExportJob(models.Model):
     def filename(self) -> str:
         stamp = timezone.localtime(self.created_at, LOCAL_TZ).strftime("%Y%m%d-%H%M")
         return f"{self.quiz.slug}-{self.kind}-{stamp}.xlsx"
-
-
-def _bank_changed(sender, instance, **kwargs):
-    from quiz.services import bump_bank_version
-
-    bump_bank_version(instance.quiz_id)
-
-
-models.signals.post_save.connect(_bank_changed, sender=Question, dispatch_uid="quiz-bank-saved")
-models.signals.post_delete.connect(_bank_changed, sender=Question, dispatch_uid="quiz-bank-deleted")

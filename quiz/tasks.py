@@ -1,6 +1,7 @@
 """Thin django-q2 tasks: ids in, one service call."""
 
-from quiz import exporters, services
+from quiz import exporters
+from quiz.services import attempts, participation
 
 
 def run_export_task(job_id: int) -> bool:
@@ -13,12 +14,13 @@ def recover_exports_task() -> dict[str, int]:
 
 
 def close_quiz_task(quiz_id: int) -> int:
-    return services.finalize_expired(quiz_id)
+    return attempts.finalize_expired(quiz_id)
 
 
 def finalize_expired_task() -> int:
-    return services.finalize_expired()
+    """Every minute: submit the attempts whose time ran out (no page view does)."""
+    return attempts.finalize_expired()
 
 
 def refresh_participation_task() -> int:
-    return services.refresh_all_participation()
+    return participation.refresh_all_participation()

@@ -17,12 +17,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from eventweek import throttle
-from eventweek.errors import DomainError
-from eventweek.models import Week
-from eventweek.services import get_week_for_user, weeks_for_user
-from quiz import bank, exporters, services
+from eventweek.errors import DomainError, NotFound
+from eventweek.services.access import get_week_for_user, weeks_for_user
+from quiz import bank, exporters
 from quiz.forms import DrawForm, ExportForm, ImportForm, QuizForm, StartForm
-from quiz.models import Attempt, ExportJob, PrizeDraw, Question, Quiz
+from quiz.models import ExportJob, Quiz
+from quiz.services import access, attempts, draw, participation, public, results, setup, sheet
+from quiz.services.grading import TokenMismatch
 
 logger = logging.getLogger(__name__)
 
@@ -32,20 +33,6 @@ COOKIE_AGE = 14 * 24 * 3600
 
 def _cookie_name(quiz: Quiz) -> str:
     return f"{COOKIE_PREFIX}{quiz.pk}"
-
-
-def _public_quiz(slug: str) -> Quiz:
-    try:
-        return services.get_public_quiz(slug)
-    except Quiz.DoesNotExist:
-        raise Http404(_("没有这个竞答。")) from None
-
-
-def _attempt(token: str) -> Attempt:
-    try:
-        return services.get_attempt(token)
-    except Attempt.DoesNotExist:
-        raise Http404(_("没有这份答卷。")) from None
 
 
 # -- public ------------------------------------------------------------------------------------------------------
@@ -67,12 +54,12 @@ def entry(request, slug):
             "minutes": max(1, settings.QUIZ_START_RATE[1] // 60)
         }
         return render(request, "429.html", {"message": message}, status=429)
-    quiz = _public_quiz(slug)
+    quiz = public.get_public_quiz(slug)
     now = timezone.now()
     form = StartForm(request.POST or None, quiz=quiz)
     if request.method == "POST" and form.is_valid():
         try:
-            attempt = services.start_attempt(
+            attempt = attempts.start_attempt(
                 quiz,
                 name=form.cleaned_data["name"],
                 phone=form.cleaned_data["phone"],
@@ -93,10 +80,7 @@ def entry(request, slug):
             )
             return response
     # Only a page that is shown looks up the attempt this phone already has (a successful start never does).
-    existing = None
-    token = request.COOKIES.get(_cookie_name(quiz))
-    if token:
-        existing = Attempt.objects.filter(token=token, quiz=quiz).first()
+    existing = access.attempt_of_cookie(quiz, request.COOKIES.get(_cookie_name(quiz)))
     status = "before" if quiz.window_start and now < quiz.window_start else "after" if quiz.is_closed(now) else "open"
     start, end = quiz.local_window()
     return render(
@@ -108,7 +92,7 @@ def entry(request, slug):
 
 
 def paper(request, token):
-    attempt = services.finalize_if_expired(_attempt(token))
+    attempt = attempts.finalize_if_expired(access.get_attempt(token))
     if attempt.is_submitted:
         return redirect("quiz:result", attempt.token)
     now = timezone.now()
@@ -119,8 +103,8 @@ def paper(request, token):
         {
             "quiz": attempt.quiz,
             "attempt": attempt,
-            "questions": services.paper_questions(attempt),
-            "sheet": services.sheet_for(attempt),
+            "questions": attempts.paper_questions(attempt),
+            "sheet": sheet.sheet_for(attempt),
             "remaining": remaining,
             "error": request.GET.get("e") == "1",
         },
@@ -139,10 +123,10 @@ def save(request, token):
         response["Allow"] = "POST"
         return response
     try:
-        saved = services.autosave(token, request.POST)
-    except Attempt.DoesNotExist:
+        saved = attempts.autosave(token, request.POST)
+    except NotFound:
         return _save_error(_("没有这份答卷。"), 404)
-    except services.TokenMismatch as exc:
+    except TokenMismatch as exc:
         return _save_error(str(exc), 403)
     except DomainError as exc:
         return _save_error(str(exc), 400)
@@ -169,9 +153,7 @@ def _save_error(message: str, status: int) -> JsonResponse:
 def submit(request, token):
     """The busiest write of the quiz: one read, grading in Python, one conditional update, then a redirect."""
     try:
-        _pk, late = services.close_attempt(token, request.POST)
-    except Attempt.DoesNotExist:
-        raise Http404(_("没有这份答卷。")) from None
+        _pk, late = attempts.close_attempt(token, request.POST)
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("quiz:paper", token)
@@ -197,7 +179,7 @@ def _result_url(token: str) -> str:
 def result(request, token):
     """The score (and the review, as configured). No rank here: every participant opens this page at peak time,
     and counting everyone ahead is a scan; the organizer's leaderboard shows the order."""
-    attempt = services.finalize_if_expired(_attempt(token))
+    attempt = attempts.finalize_if_expired(access.get_attempt(token))
     if not attempt.is_submitted:
         return redirect("quiz:paper", attempt.token)
     quiz = attempt.quiz
@@ -209,7 +191,7 @@ def result(request, token):
             "quiz": quiz,
             "attempt": attempt,
             "show_review": show,
-            "items": services.review(attempt) if show else [],
+            "items": results.review(attempt) if show else [],
             "eligible": attempt.score >= quiz.prize_threshold,
         },
     )
@@ -219,15 +201,12 @@ def result(request, token):
 
 
 def _managed_quiz(request, pk) -> Quiz:
-    try:
-        return services.get_quiz_for_user(request.user, pk)
-    except Quiz.DoesNotExist:
-        raise Http404(_("没有这个竞答。")) from None
+    return access.get_quiz_for_user(request.user, pk)
 
 
 def _admin_or_message(request) -> bool:
     try:
-        services.require_quiz_admin(request.user)
+        access.require_quiz_admin(request.user)
     except DomainError as exc:
         messages.error(request, str(exc))
         return False
@@ -242,32 +221,25 @@ def manage_index(request):
 
 @login_required
 def manage_week(request, slug):
-    try:
-        week = get_week_for_user(request.user, slug)
-    except Week.DoesNotExist:
-        raise Http404(_("没有这个活动周。")) from None
+    week = get_week_for_user(request.user, slug)
     if request.method == "POST":
         if _admin_or_message(request):
             try:
-                quiz = services.create_quiz_for_week(week, request.user)
+                quiz = setup.create_quiz_for_week(week, request.user)
             except DomainError as exc:
                 messages.error(request, str(exc))
             else:
                 messages.success(request, _("已创建竞答，请导入题库并检查设置。"))
                 return redirect("quiz:manage_quiz", quiz.pk)
         return redirect("quiz:manage_week", week.slug)
-    quizzes = Quiz.objects.filter(week=week).select_related("activity")
+    quizzes = access.quizzes_of_week(week)
     return render(request, "quiz/manage/week.html", {"week": week, "quizzes": quizzes})
 
 
 @login_required
 def manage_quiz(request, pk):
     quiz = _managed_quiz(request, pk)
-    counts = {
-        "questions": Question.objects.filter(quiz=quiz, active=True).count(),
-        "started": Attempt.objects.filter(quiz=quiz).count(),
-        "submitted": Attempt.objects.filter(quiz=quiz, status=Attempt.Status.SUBMITTED).count(),
-    }
+    counts = access.quiz_counts(quiz)
     start, end = quiz.local_window()
     public_url = request.build_absolute_uri(quiz.get_absolute_url())
     return render(
@@ -279,7 +251,7 @@ def manage_quiz(request, pk):
             "start": start,
             "end": end,
             "public_url": public_url,
-            "shortfalls": [m for _f, m in services.paper_shortfalls(quiz, quiz.paper_spec, quiz.question_count)],
+            "shortfalls": [m for _f, m in setup.paper_shortfalls(quiz, quiz.paper_spec, quiz.question_count)],
             "tab": "overview",
         },
     )
@@ -292,7 +264,7 @@ def manage_settings(request, pk):
     if request.method == "POST" and _admin_or_message(request) and form.is_valid():
         try:
             with transaction.atomic():
-                services.save_quiz(form.save(commit=False))
+                setup.save_quiz(form.save(commit=False))
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
@@ -308,7 +280,7 @@ def manage_bank(request, pk):
     errors = []
     if request.method == "POST" and _admin_or_message(request):
         if request.POST.get("action") == "sample":
-            added = services.load_sample_bank(quiz)
+            added = setup.load_sample_bank(quiz)
             messages.success(request, _("已加入示范题库中的 %(n)d 道题。") % {"n": added})
             return redirect("quiz:manage_bank", quiz.pk)
         if form.is_valid():
@@ -319,7 +291,7 @@ def manage_bank(request, pk):
             else:
                 messages.success(request, _("已导入 %(n)d 道题。") % {"n": added})
                 return redirect("quiz:manage_bank", quiz.pk)
-    questions = Question.objects.filter(quiz=quiz).order_by("sort_order", "pk")
+    questions = access.questions_of_quiz(quiz)
     return render(
         request,
         "quiz/manage/bank.html",
@@ -349,14 +321,14 @@ def bank_export(request, pk):
 @login_required
 def manage_leaderboard(request, pk):
     quiz = _managed_quiz(request, pk)
-    services.finalize_expired(quiz.pk)
+    attempts.finalize_expired(quiz.pk)
     return render(
         request,
         "quiz/manage/leaderboard.html",
         {
             "quiz": quiz,
-            "rows": services.leaderboard(quiz, 100),
-            "show_phones": services.can_see_phones(request.user, quiz),
+            "rows": results.leaderboard(quiz, 100),
+            "show_phones": access.can_see_phones(request.user, quiz),
             "tab": "leaderboard",
         },
     )
@@ -368,7 +340,7 @@ def manage_participation(request, pk):
     return render(
         request,
         "quiz/manage/participation.html",
-        {"quiz": quiz, "data": services.quiz_participation(quiz), "tab": "participation"},
+        {"quiz": quiz, "data": participation.quiz_participation(quiz), "tab": "participation"},
     )
 
 
@@ -376,7 +348,7 @@ def manage_participation(request, pk):
 def manage_questions(request, pk):
     quiz = _managed_quiz(request, pk)
     return render(
-        request, "quiz/manage/questions.html", {"quiz": quiz, "rows": services.question_stats(quiz), "tab": "questions"}
+        request, "quiz/manage/questions.html", {"quiz": quiz, "rows": results.question_stats(quiz), "tab": "questions"}
     )
 
 
@@ -386,33 +358,29 @@ def manage_draw(request, pk):
     form = DrawForm(request.POST or None, initial={"prize_count": quiz.prize_count})
     if request.method == "POST" and _admin_or_message(request) and form.is_valid():
         try:
-            draw = services.run_draw(
+            drawn = draw.run_draw(
                 quiz, prize_count=form.cleaned_data["prize_count"], seed=form.cleaned_data["seed"], user=request.user
             )
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
-            return redirect("quiz:manage_draw_detail", quiz.pk, draw.pk)
-    draws = PrizeDraw.objects.filter(quiz=quiz).select_related("created_by")
+            return redirect("quiz:manage_draw_detail", quiz.pk, drawn.pk)
+    draws = access.draws_of_quiz(quiz)
     return render(request, "quiz/manage/draw.html", {"quiz": quiz, "form": form, "draws": draws, "tab": "draw"})
 
 
 @login_required
 def manage_draw_detail(request, pk, draw_id):
-    quiz = _managed_quiz(request, pk)
-    try:
-        draw = PrizeDraw.objects.select_related("created_by").get(quiz=quiz, pk=draw_id)
-    except PrizeDraw.DoesNotExist:
-        raise Http404(_("没有这次抽奖。")) from None
+    quiz, recorded = access.get_draw_for_user(request.user, pk, draw_id)
     return render(
         request,
         "quiz/manage/draw_detail.html",
         {
             "quiz": quiz,
-            "draw": draw,
-            "winners": services.draw_winners(draw),
-            "verified": services.verify_draw(draw),
-            "show_phones": services.can_see_phones(request.user, quiz),
+            "draw": recorded,
+            "winners": draw.draw_winners(recorded),
+            "verified": draw.verify_draw(recorded),
+            "show_phones": access.can_see_phones(request.user, quiz),
             "tab": "draw",
         },
     )
@@ -422,7 +390,7 @@ def manage_draw_detail(request, pk, draw_id):
 def manage_exports(request, pk):
     quiz = _managed_quiz(request, pk)
     form = ExportForm(request.POST or None)
-    show_phones = services.can_see_phones(request.user, quiz)
+    show_phones = access.can_see_phones(request.user, quiz)
     if request.method == "POST" and form.is_valid():
         try:
             job = exporters.start_export(quiz, form.cleaned_data["kind"], request.user)
@@ -430,7 +398,7 @@ def manage_exports(request, pk):
             form.add_error("kind", str(exc))
         else:
             return redirect("quiz:manage_export", quiz.pk, job.pk)
-    jobs = ExportJob.objects.filter(quiz=quiz)[:20]
+    jobs = access.exports_of_quiz(quiz)
     return render(
         request,
         "quiz/manage/exports.html",
@@ -439,17 +407,9 @@ def manage_exports(request, pk):
     )
 
 
-def _job(quiz, job_id) -> ExportJob:
-    try:
-        return ExportJob.objects.select_related("quiz").get(quiz=quiz, pk=job_id)
-    except ExportJob.DoesNotExist:
-        raise Http404(_("没有这个导出任务。")) from None
-
-
 @login_required
 def manage_export(request, pk, job_id):
-    quiz = _managed_quiz(request, pk)
-    job = _job(quiz, job_id)
+    quiz, job = access.get_export_for_user(request.user, pk, job_id)
     if request.GET.get("format") == "json":
         return JsonResponse(
             {
@@ -460,7 +420,7 @@ def manage_export(request, pk, job_id):
                 "rows_total": job.rows_total,
             }
         )
-    can_download = job.kind != ExportJob.Kind.ATTEMPTS or services.can_see_phones(request.user, quiz)
+    can_download = job.kind != ExportJob.Kind.ATTEMPTS or access.can_see_phones(request.user, quiz)
     return render(
         request, "quiz/manage/export.html", {"quiz": quiz, "job": job, "can_download": can_download, "tab": "exports"}
     )
@@ -468,10 +428,7 @@ def manage_export(request, pk, job_id):
 
 @login_required
 def export_download(request, pk, job_id):
-    quiz = _managed_quiz(request, pk)
-    job = _job(quiz, job_id)
-    if job.kind == ExportJob.Kind.ATTEMPTS and not services.can_see_phones(request.user, quiz):
-        raise Http404(_("没有这个导出任务。"))
+    _quiz, job = access.get_export_for_user(request.user, pk, job_id, download=True)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404(_("文件尚未生成。"))
     path = exporters.export_path(job)

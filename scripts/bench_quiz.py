@@ -142,8 +142,8 @@ def seed_live_quiz():
 
     from eventweek import demo as core_demo
     from eventweek.models import Week
-    from quiz import services
     from quiz.models import Quiz
+    from quiz.services import setup
 
     core_demo.load()
     now = timezone.now()
@@ -156,8 +156,8 @@ def seed_live_quiz():
         question_count=20,
         time_limit_seconds=3600,
     )
-    services.save_quiz(quiz)
-    services.load_sample_bank(quiz)
+    setup.save_quiz(quiz)
+    setup.load_sample_bank(quiz)
     return quiz
 
 
@@ -166,15 +166,15 @@ def prefill_open_attempts(quiz, count: int) -> None:
     from django.utils import timezone
 
     from eventweek.models import Org
-    from quiz import services
     from quiz.models import Attempt
+    from quiz.services import attempts
 
     org_ids = list(Org.objects.values_list("pk", flat=True))
     now = timezone.now()
     Attempt.objects.bulk_create(
         [
             Attempt(
-                quiz=quiz, name="预置", phone=f"17{i:09d}", org_id=org_ids[i % len(org_ids)], paper=services.draw_paper(quiz),
+                quiz=quiz, name="预置", phone=f"17{i:09d}", org_id=org_ids[i % len(org_ids)], paper=attempts.draw_paper(quiz),
                 started_at=now, deadline=now + datetime.timedelta(hours=1), max_score=100,
             )
             for i in range(count)
@@ -252,8 +252,8 @@ def bulk_attempts(quiz, count: int, closes: datetime.datetime, hours: int = 32) 
 
 def closed_quiz(slug: str, closes: datetime.datetime):
     from eventweek.models import Week
-    from quiz import services
     from quiz.models import Quiz
+    from quiz.services import setup
 
     quiz = Quiz(
         week=Week.objects.get(slug="2020-national"),
@@ -263,7 +263,7 @@ def closed_quiz(slug: str, closes: datetime.datetime):
         closes_at=closes,
         question_count=20,
     )
-    return services.save_quiz(quiz)
+    return setup.save_quiz(quiz)
 
 
 # -- the server and the load generator ---------------------------------------------------------------------------
@@ -536,8 +536,8 @@ def run_load(port: int, slug: str, org_ids: list[int]) -> dict:
     # The bodies are encoded before the clock starts; each client adds its own cookies and CSRF token.
     # The hidden fields are the ones the paper page carries (the token, the signed sheet, and an empty value beside
     # each multiple-choice question's boxes).
-    from quiz import services
     from quiz.models import Question
+    from quiz.services import sheet
 
     open_attempts = {a.token: a for a in Attempt.objects.filter(quiz__slug=slug, status="open").select_related("quiz")}
     queue = list(open_attempts)
@@ -554,7 +554,7 @@ def run_load(port: int, slug: str, org_ids: list[int]) -> dict:
     }
     bodies = {
         token: urllib.parse.urlencode(
-            [("token", token), ("sheet", services.sheet_for(attempt))]
+            [("token", token), ("sheet", sheet.sheet_for(attempt))]
             + [(f"q_{item['q']}", "") for item in attempt.paper if item["q"] in multiple]
             + answered[token]
         )
@@ -628,10 +628,10 @@ def time_pages(quiz) -> dict:
     from django.test import Client as DjangoClient
 
     from eventweek.models import User
-    from quiz import services
+    from quiz.services import participation
 
     began = time.perf_counter()
-    services.refresh_participation(quiz)  # what the first view (or the periodic task) does once
+    participation.refresh_participation(quiz)  # what the first view (or the periodic task) does once
     rollup = time.perf_counter() - began
     client = DjangoClient()
     client.force_login(User.objects.get(username="national_admin"))

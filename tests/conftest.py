@@ -24,7 +24,7 @@ def _sync_tasks(settings):
 @pytest.fixture(autouse=True)
 def _no_public_quizzes_held():
     """Each test starts without the quizzes an earlier test left in this process's short cache."""
-    from quiz.services import forget_held
+    from quiz.services.public import forget_held
 
     forget_held()
 

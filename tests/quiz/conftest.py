@@ -6,8 +6,11 @@ import pytest
 from django.http import QueryDict
 
 from eventweek.models import LOCAL_TZ
-from quiz import services
 from quiz.models import Question
+from quiz.services.attempts import shown_values, start_attempt, submit_attempt
+from quiz.services.bank_cache import bump_bank_version
+from quiz.services.setup import create_quiz_for_week, load_sample_bank, save_quiz
+from quiz.services.sheet import sheet_for
 
 OPENS = datetime.datetime(2020, 7, 4, 9, 0, tzinfo=LOCAL_TZ)
 CLOSES = datetime.datetime(2020, 7, 5, 17, 0, tzinfo=LOCAL_TZ)
@@ -20,11 +23,11 @@ def at(day: int, hour: int, minute: int = 0, second: int = 0) -> datetime.dateti
 
 
 def make_quiz(week, **settings):
-    quiz = services.create_quiz_for_week(week)
+    quiz = create_quiz_for_week(week)
     for name, value in settings.items():
         setattr(quiz, name, value)
-    services.save_quiz(quiz)
-    services.load_sample_bank(quiz)
+    save_quiz(quiz)
+    load_sample_bank(quiz)
     quiz.refresh_from_db()  # the bank version the sample bank bumped, as a request would read it
     return quiz
 
@@ -41,7 +44,7 @@ def jiangsu_quiz(demo):
 
 def shown(item: dict, letters: str) -> list[str]:
     """The values the paper page posts for the bank's letters (item is one entry of attempt.paper)."""
-    return services.shown_values(item, letters)
+    return shown_values(item, letters)
 
 
 def answers(attempt, choose=None, token=None, sheet=True) -> QueryDict:
@@ -51,7 +54,7 @@ def answers(attempt, choose=None, token=None, sheet=True) -> QueryDict:
     data = QueryDict(mutable=True)
     data["token"] = token or attempt.token
     if sheet:
-        data["sheet"] = services.sheet_for(attempt)
+        data["sheet"] = sheet_for(attempt)
     for item in attempt.paper:
         question = questions[item["q"]]
         letters = choose(question) if choose else question.answer
@@ -66,7 +69,7 @@ def wrong(question) -> str:
 
 
 def start(quiz, demo, phone="13812345678", org="320100", name="张三", now=DURING):
-    return services.start_attempt(quiz, name=name, phone=phone, org=demo.org(org), now=now)
+    return start_attempt(quiz, name=name, phone=phone, org=demo.org(org), now=now)
 
 
 def finish(quiz, demo, phone, *, org="320100", name="张三", started=DURING, seconds=120, right=None):
@@ -75,11 +78,11 @@ def finish(quiz, demo, phone, *, org="320100", name="张三", started=DURING, se
     count = len(attempt.paper) if right is None else right
     right_ids = {item["q"] for item in attempt.paper[:count]}
     data = answers(attempt, lambda q: q.answer if q.pk in right_ids else wrong(q))
-    return services.submit_attempt(attempt.token, data, now=started + datetime.timedelta(seconds=seconds))
+    return submit_attempt(attempt.token, data, now=started + datetime.timedelta(seconds=seconds))
 
 
 def only_active(quiz, **lookups):
     """Keep only the questions matching lookups active (a bulk update, so the bank version is bumped by hand)."""
     Question.objects.filter(quiz=quiz).exclude(**lookups).update(active=False)
-    services.bump_bank_version(quiz.pk)
+    bump_bank_version(quiz.pk)
     quiz.refresh_from_db()

@@ -9,8 +9,8 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from quiz import services
 from quiz.models import Attempt
+from quiz.services.attempts import submit_attempt
 from tests.quiz.conftest import answers, at, start
 
 
@@ -64,7 +64,7 @@ def test_a_save_after_the_time_limit_is_400_in_json(client, attempt):
 
 
 def test_a_save_after_submitting_is_400_in_json(client, attempt):
-    services.submit_attempt(attempt.token, None, now=at(4, 10, 1))
+    submit_attempt(attempt.token, None, now=at(4, 10, 1))
     with time_machine.travel(at(4, 10, 2), tick=False):
         response = client.post(_url(attempt.token), answers(attempt))
     assert _json(response) == (400, "application/json", {"ok": False, "error": "答卷已提交，不能再修改答案。"})

@@ -10,8 +10,10 @@ import time_machine
 from django.urls import reverse
 
 from eventweek.errors import DomainError
-from quiz import services
 from quiz.models import Attempt, Question
+from quiz.services.attempts import autosave, submit_attempt
+from quiz.services.grading import grade
+from quiz.services.sheet import sheet_for
 from tests.quiz.conftest import answers, at, start, wrong
 
 
@@ -28,10 +30,10 @@ def test_an_autosave_with_the_sheet_is_one_statement_that_merges_the_answers(
 ):
     attempt = start(jiangsu_quiz, demo, now=at(4, 10))
     ids = [item["q"] for item in attempt.paper]
-    services.autosave(attempt.token, _only(answers(attempt), ids[:4]), now=at(4, 10, 1))
+    autosave(attempt.token, _only(answers(attempt), ids[:4]), now=at(4, 10, 1))
     data = _only(answers(attempt, wrong), ids[3:6])
     with django_assert_num_queries(1):
-        saved = services.autosave(attempt.token, data, now=at(4, 10, 2))
+        saved = autosave(attempt.token, data, now=at(4, 10, 2))
     assert (saved.saved_at, saved.deadline) == (at(4, 10, 2), attempt.deadline)
     attempt.refresh_from_db()
     keys = Question.objects.in_bulk(ids)
@@ -45,19 +47,19 @@ def test_an_autosave_with_the_sheet_is_one_statement_that_merges_the_answers(
 def test_an_autosave_after_the_time_limit_is_refused_with_the_sheet_too(demo, jiangsu_quiz, settings):
     settings.QUIZ_GRACE_SECONDS = 10
     attempt = start(jiangsu_quiz, demo, now=at(4, 10))
-    services.autosave(attempt.token, answers(attempt), now=at(4, 10, 10, 10))  # inside the grace
+    autosave(attempt.token, answers(attempt), now=at(4, 10, 10, 10))  # inside the grace
     with pytest.raises(DomainError) as error:
-        services.autosave(attempt.token, answers(attempt, wrong), now=at(4, 10, 10, 11))
+        autosave(attempt.token, answers(attempt, wrong), now=at(4, 10, 10, 11))
     assert str(error.value) == "已超过答题时限，答案未保存。"
     attempt.refresh_from_db()
-    assert (services.grade(attempt, attempt.answers)[0], attempt.saved_at) == (10, at(4, 10, 10, 10))
+    assert (grade(attempt, attempt.answers)[0], attempt.saved_at) == (10, at(4, 10, 10, 10))
 
 
 def test_an_autosave_after_the_submit_is_refused_with_the_sheet_too(demo, jiangsu_quiz):
     attempt = start(jiangsu_quiz, demo, now=at(4, 10))
-    services.submit_attempt(attempt.token, answers(attempt), now=at(4, 10, 2))
+    submit_attempt(attempt.token, answers(attempt), now=at(4, 10, 2))
     with pytest.raises(DomainError) as error:
-        services.autosave(attempt.token, answers(attempt, wrong), now=at(4, 10, 3))
+        autosave(attempt.token, answers(attempt, wrong), now=at(4, 10, 3))
     assert str(error.value) == "答卷已提交，不能再修改答案。"
     attempt.refresh_from_db()
     assert (attempt.score, attempt.saved_at) == (50, None)
@@ -70,13 +72,13 @@ def test_an_answer_outside_the_paper_or_a_forged_sheet_saves_nothing(demo, jiang
     data = answers(attempt)
     data.setlist(f"q_{outside}", ["A"])
     with pytest.raises(DomainError) as error:
-        services.autosave(attempt.token, data, now=at(4, 10, 1))
+        autosave(attempt.token, data, now=at(4, 10, 1))
     assert str(error.value) == f"提交的题目（编号 {outside}）不在您的试卷上，答案未保存。"
     forged = answers(attempt)
-    forged["sheet"] = services.sheet_for(other)  # genuine, but another attempt's: the post's token decides
-    services.autosave(attempt.token, forged, now=at(4, 10, 2))
+    forged["sheet"] = sheet_for(other)  # genuine, but another attempt's: the post's token decides
+    autosave(attempt.token, forged, now=at(4, 10, 2))
     with pytest.raises(DomainError) as error:
-        services.autosave(attempt.token, answers(other, token=attempt.token), now=at(4, 10, 3))
+        autosave(attempt.token, answers(other, token=attempt.token), now=at(4, 10, 3))
     assert "不在您的试卷上" in str(error.value)
     attempt.refresh_from_db()
     other.refresh_from_db()
@@ -87,7 +89,7 @@ def test_a_saved_answer_of_an_attempt_is_not_written_through_another_token(demo,
     attempt = start(jiangsu_quiz, demo, now=at(4, 10))
     other = start(jiangsu_quiz, demo, phone="13900000009", now=at(4, 10))
     with pytest.raises(DomainError) as error:
-        services.autosave(other.token, answers(attempt), now=at(4, 10, 1))  # the sheet and token field of another
+        autosave(other.token, answers(attempt), now=at(4, 10, 1))  # the sheet and token field of another
     assert str(error.value) == "表单中的答卷标识与本答卷不符，请刷新页面后重试。"
     assert Attempt.objects.filter(pk__in=[attempt.pk, other.pk], saved_at__isnull=False).count() == 0
 
@@ -103,7 +105,7 @@ def test_unticking_every_box_of_a_multiple_choice_question_saves_it_as_unanswere
     # Boxes that are all unticked post nothing, so the page posts an empty value beside them; a radio never unticks.
     assert re.findall(r'<input type="hidden" name="q_(\d+)" value="">', page) == [str(multiple.pk)]
 
-    sheet = services.sheet_for(attempt)
+    sheet = sheet_for(attempt)
     url = reverse("quiz:save", args=[attempt.token])
     with time_machine.travel(at(4, 10, 2), tick=False):
         ticked = client.post(url, {"token": attempt.token, "sheet": sheet, f"q_{multiple.pk}": ["", *multiple.answer]})
@@ -128,9 +130,9 @@ def test_a_late_submit_that_repeats_the_saved_answers_is_not_flagged_as_late(dem
     settings.QUIZ_GRACE_SECONDS = 10
     attempt = start(jiangsu_quiz, demo, now=at(4, 10))
     half = [item["q"] for item in attempt.paper[:5]]
-    services.autosave(attempt.token, _only(answers(attempt), half), now=at(4, 10, 5))
+    autosave(attempt.token, _only(answers(attempt), half), now=at(4, 10, 5))
     post = _only(answers(attempt), half)
     for item in attempt.paper[5:]:
         post.setlist(f"q_{item['q']}", [""])  # as the page posts beside boxes left unticked
-    graded = services.submit_attempt(attempt.token, post, now=at(4, 10, 10, 30))
+    graded = submit_attempt(attempt.token, post, now=at(4, 10, 10, 30))
     assert (graded.correct_count, graded.late_answers_ignored) == (5, False)

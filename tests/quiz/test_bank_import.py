@@ -27,9 +27,9 @@ def xlsx(*rows, header=HEADER) -> SimpleUploadedFile:
 
 @pytest.fixture
 def empty_quiz(demo):
-    from quiz import services
+    from quiz.services.setup import create_quiz_for_week
 
-    return services.create_quiz_for_week(demo.jiangsu)
+    return create_quiz_for_week(demo.jiangsu)
 
 
 def test_the_template_has_the_columns_and_two_examples_that_import(empty_quiz):

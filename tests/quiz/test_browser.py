@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from quiz import services
 from quiz.models import Attempt, Question
+from quiz.services.attempts import start_attempt
 from tests.conftest import login_in_browser
 from tests.quiz.conftest import at, shown, wrong
 
@@ -73,7 +73,7 @@ def test_unticking_a_multiple_choice_answer_on_a_phone_autosaves_it_as_unanswere
 ):
     page = phone_page
     with time_machine.travel(at(4, 10), tick=True):
-        attempt = services.start_attempt(jiangsu_quiz, name="王芳", phone="13912345678", org=demo.org("320100"))
+        attempt = start_attempt(jiangsu_quiz, name="王芳", phone="13912345678", org=demo.org("320100"))
         multiple = Question.objects.filter(quiz=jiangsu_quiz, kind="multiple").first()
         attempt.paper = [{"q": multiple.pk, "o": list(range(len(multiple.options)))}]
         attempt.save(update_fields=["paper"])

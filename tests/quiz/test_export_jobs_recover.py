@@ -23,8 +23,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from eventweek import demo as demo_module
-from quiz import exporters, services, tasks
+from quiz import exporters, tasks
 from quiz.models import Attempt, ExportJob
+from quiz.services.setup import ensure_schedules
 
 from .conftest import DURING, make_quiz
 
@@ -282,8 +283,8 @@ def test_a_queued_export_whose_task_was_lost_is_queued_again(job, django_capture
 def test_the_export_sweep_is_scheduled_every_minute_once(db):
     from django_q.models import Schedule
 
-    services.ensure_schedules()
-    services.ensure_schedules()
+    ensure_schedules()
+    ensure_schedules()
 
     assert list(Schedule.objects.filter(name="quiz:export-sweep").values_list("func", "schedule_type", "minutes")) == [
         ("quiz.tasks.recover_exports_task", "I", 1)

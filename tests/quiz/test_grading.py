@@ -4,8 +4,9 @@ import pytest
 from django.http import QueryDict
 
 from eventweek.errors import DomainError
-from quiz import services
 from quiz.models import Question
+from quiz.services.attempts import save_answers, submit_attempt
+from quiz.services.grading import grade
 from tests.quiz.conftest import answers, at, only_active, start
 
 
@@ -26,17 +27,17 @@ def _post(attempt, **fields) -> QueryDict:
 def test_multiple_choice_counts_only_the_exact_set(attempt):
     question = Question.objects.get(pk=attempt.paper[0]["q"])
     key = list(question.answer)
-    assert services.grade(attempt, {str(question.pk): "".join(key)})[0] == 1
-    assert services.grade(attempt, {str(question.pk): "".join(reversed(key))})[0] == 1  # order does not matter
-    assert services.grade(attempt, {str(question.pk): "".join(key[:-1])})[0] == 0  # part of the key
+    assert grade(attempt, {str(question.pk): "".join(key)})[0] == 1
+    assert grade(attempt, {str(question.pk): "".join(reversed(key))})[0] == 1  # order does not matter
+    assert grade(attempt, {str(question.pk): "".join(key[:-1])})[0] == 0  # part of the key
     extra = [letter for letter in question.letters if letter not in key]
     if extra:
-        assert services.grade(attempt, {str(question.pk): "".join(key + extra[:1])})[0] == 0  # one too many
-    assert services.grade(attempt, {})[0] == 0
+        assert grade(attempt, {str(question.pk): "".join(key + extra[:1])})[0] == 0  # one too many
+    assert grade(attempt, {})[0] == 0
 
 
 def test_a_paper_with_every_multiple_choice_half_right_scores_zero(attempt):
-    graded = services.submit_attempt(attempt.token, answers(attempt, lambda q: q.answer[:-1]), now=at(4, 10, 3))
+    graded = submit_attempt(attempt.token, answers(attempt, lambda q: q.answer[:-1]), now=at(4, 10, 3))
     assert (graded.score, graded.correct_count) == (0, 0)
     graded.refresh_from_db()
     assert graded.correct_questions == []
@@ -44,7 +45,7 @@ def test_a_paper_with_every_multiple_choice_half_right_scores_zero(attempt):
 
 
 def test_a_full_paper_scores_full_marks_and_records_each_answer(attempt):
-    graded = services.submit_attempt(attempt.token, answers(attempt), now=at(4, 10, 3))
+    graded = submit_attempt(attempt.token, answers(attempt), now=at(4, 10, 3))
     assert (graded.score, graded.max_score, graded.correct_count) == (50, 50, 10)
     graded.refresh_from_db()
     assert graded.correct_questions == [item["q"] for item in attempt.paper]
@@ -55,21 +56,21 @@ def test_a_full_paper_scores_full_marks_and_records_each_answer(attempt):
 def test_an_answer_to_a_question_not_on_the_paper_is_refused(attempt, jiangsu_quiz):
     outside = Question.objects.filter(quiz=jiangsu_quiz).exclude(pk__in=[i["q"] for i in attempt.paper]).first()
     with pytest.raises(DomainError) as error:
-        services.save_answers(attempt.token, _post(attempt, **{f"q_{outside.pk}": ["A"]}), now=at(4, 10, 1))
+        save_answers(attempt.token, _post(attempt, **{f"q_{outside.pk}": ["A"]}), now=at(4, 10, 1))
     assert str(error.value) == f"提交的题目（编号 {outside.pk}）不在您的试卷上，答案未保存。"
 
 
 def test_an_option_the_question_does_not_have_is_refused(attempt):
     qid = attempt.paper[0]["q"]
     with pytest.raises(DomainError) as error:
-        services.save_answers(attempt.token, _post(attempt, **{f"q_{qid}": ["Z"]}), now=at(4, 10, 1))
+        save_answers(attempt.token, _post(attempt, **{f"q_{qid}": ["Z"]}), now=at(4, 10, 1))
     assert str(error.value) == "第 1 题的选项“Z”不存在，答案未保存。"
 
 
 def test_a_tampered_token_field_is_refused(attempt):
     data = answers(attempt, token="not-the-token")
     with pytest.raises(DomainError) as error:
-        services.submit_attempt(attempt.token, data, now=at(4, 10, 1))
+        submit_attempt(attempt.token, data, now=at(4, 10, 1))
     assert str(error.value) == "表单中的答卷标识与本答卷不符，请刷新页面后重试。"
     attempt.refresh_from_db()
     assert attempt.status == "open"
@@ -80,7 +81,7 @@ def test_two_choices_on_a_single_choice_question_are_refused(demo, national_quiz
     attempt = start(national_quiz, demo, now=at(4, 10))
     qid = attempt.paper[2]["q"]
     with pytest.raises(DomainError) as error:
-        services.save_answers(attempt.token, _post(attempt, **{f"q_{qid}": ["A", "B"]}), now=at(4, 10, 1))
+        save_answers(attempt.token, _post(attempt, **{f"q_{qid}": ["A", "B"]}), now=at(4, 10, 1))
     assert str(error.value) == "第 3 题是单选题，只能选一个答案。"
 
 
@@ -116,10 +117,10 @@ def test_a_corrected_answer_key_is_used_at_once(demo, jiangsu_quiz):
     only_active(jiangsu_quiz, kind="single")
     attempt = start(jiangsu_quiz, demo, phone="13900000009", now=at(4, 10))
     question = Question.objects.get(pk=attempt.paper[0]["q"])
-    services.grade(attempt, {})  # warms this process's cached copy of the keys
+    grade(attempt, {})  # warms this process's cached copy of the keys
     old = question.answer
     question.answer = next(letter for letter in question.letters if letter != old)
     question.save()  # an organizer fixes the key mid-quiz
     attempt.refresh_from_db()
-    assert services.grade(attempt, {str(question.pk): question.answer})[0] == 1
-    assert services.grade(attempt, {str(question.pk): old})[0] == 0
+    assert grade(attempt, {str(question.pk): question.answer})[0] == 1
+    assert grade(attempt, {str(question.pk): old})[0] == 0

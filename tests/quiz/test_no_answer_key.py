@@ -5,8 +5,8 @@ import re
 import time_machine
 from django.urls import reverse
 
-from quiz import services
 from quiz.models import Question
+from quiz.services.attempts import submit_attempt
 from tests.quiz.conftest import answers, at, start
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
@@ -51,7 +51,7 @@ def test_the_paper_contains_no_explanation_and_no_answer_field(client, demo, nat
 
 def test_the_review_with_answers_appears_only_after_submitting(client, demo, national_quiz):
     attempt = start(national_quiz, demo, now=at(4, 10))
-    services.submit_attempt(attempt.token, answers(attempt), now=at(4, 10, 5))
+    submit_attempt(attempt.token, answers(attempt), now=at(4, 10, 5))
     with time_machine.travel(at(4, 10, 6), tick=False):
         page = client.get(reverse("quiz:result", args=[attempt.token])).content.decode()
     first = Question.objects.get(pk=attempt.paper[0]["q"])
@@ -64,7 +64,7 @@ def test_answers_after_close_are_hidden_until_the_window_closes(client, demo, na
     national_quiz.show_answers = "after_close"
     national_quiz.save()
     attempt = start(national_quiz, demo, now=at(4, 10))
-    services.submit_attempt(attempt.token, answers(attempt), now=at(4, 10, 5))
+    submit_attempt(attempt.token, answers(attempt), now=at(4, 10, 5))
     first = Question.objects.get(pk=attempt.paper[0]["q"])
     with time_machine.travel(at(5, 16, 59), tick=False):
         during = client.get(reverse("quiz:result", args=[attempt.token])).content.decode()

@@ -8,14 +8,14 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from eventweek.errors import DomainError
-from quiz import services
 from quiz.models import Attempt
+from quiz.services.attempts import start_attempt, submit_attempt
 from tests.quiz.conftest import at, start
 
 
 def test_a_second_attempt_with_the_same_phone_is_refused(demo, national_quiz):
     first = start(national_quiz, demo, now=at(4, 10))
-    services.submit_attempt(first.token, None, now=at(4, 10, 1))
+    submit_attempt(first.token, None, now=at(4, 10, 1))
     with pytest.raises(DomainError) as error:
         start(national_quiz, demo, phone="138 1234 5678", name="李四", now=at(4, 11))
     assert str(error.value) == "该手机号已参加过本次竞答（每人限答 1 次）。"
@@ -38,7 +38,7 @@ def test_two_attempts_are_allowed_when_configured(demo, national_quiz):
     national_quiz.attempts_per_person = 2
     national_quiz.save()
     first = start(national_quiz, demo, now=at(4, 10))
-    services.submit_attempt(first.token, None, now=at(4, 10, 1))
+    submit_attempt(first.token, None, now=at(4, 10, 1))
     assert start(national_quiz, demo, now=at(4, 10, 2)).number == 2
 
 
@@ -98,9 +98,7 @@ def test_racing_starts_with_one_phone_create_one_attempt(demo, national_quiz):
     def race(i):
         try:
             barrier.wait()
-            attempt = services.start_attempt(
-                national_quiz, name=f"选手{i}", phone="13912345678", org=org, now=at(4, 10)
-            )
+            attempt = start_attempt(national_quiz, name=f"选手{i}", phone="13912345678", org=org, now=at(4, 10))
             results.append("ok:" + attempt.token)
         except DomainError as exc:
             results.append(str(exc))

@@ -3,7 +3,7 @@
 import time_machine
 from django.urls import reverse
 
-from quiz import services
+from quiz.services.participation import participation_by_org, quiz_participation
 from tests.quiz.conftest import at, start
 
 
@@ -13,7 +13,7 @@ def test_the_province_rate_divides_every_city_participant_by_the_whole_province_
     start(jiangsu_quiz, demo, "13900000003", org="320100")
     start(jiangsu_quiz, demo, "13900000004", org="320412001")
     with time_machine.travel(at(6, 9), tick=False):
-        province, nanjing = services.participation_by_org(demo.jiangsu, [demo.org("320000"), demo.org("320100")])
+        province, nanjing = participation_by_org(demo.jiangsu, [demo.org("320000"), demo.org("320100")])
     # Not 4 / 5,200 (the provincial bureau's own staff): all 18 Jiangsu units hold 324,180 people.
     assert (province["count"], province["headcount"], province["rate"], province["coverage"]) == (
         4,
@@ -34,7 +34,7 @@ def test_units_without_headcount_are_left_out_of_both_sides_of_the_rate_and_the_
     start(jiangsu_quiz, demo, "13900000003", org="320100")
     start(jiangsu_quiz, demo, "13900000004", org="320412002")
     with time_machine.travel(at(6, 9), tick=False):
-        province, suzhou = services.participation_by_org(demo.jiangsu, [demo.org("320000"), demo.org("320500")])
+        province, suzhou = participation_by_org(demo.jiangsu, [demo.org("320000"), demo.org("320500")])
     assert {key: province[key] for key in ("count", "covered_count", "headcount", "units", "covered_units")} == {
         "count": 4,
         "covered_count": 2,
@@ -54,7 +54,7 @@ def test_the_quiz_participation_page_shows_the_subtree_rate_and_its_coverage(dem
     start(jiangsu_quiz, demo, "13900000001", org="320412001")
     start(jiangsu_quiz, demo, "13900000002", org="320412002")
     with time_machine.travel(at(6, 9), tick=False):
-        data = services.quiz_participation(jiangsu_quiz)
+        data = quiz_participation(jiangsu_quiz)
         page = client_for(demo.user("jiangsu_admin")).get(reverse("quiz:manage_participation", args=[jiangsu_quiz.pk]))
     wujin = next(row for row in data["by_org"] if row["org"].code == "320412")
     assert (wujin["count"], wujin["headcount"], wujin["rate"], wujin["coverage"]) == (

@@ -8,8 +8,10 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from quiz import exporters, services
+from quiz import exporters
 from quiz.models import ExportJob
+from quiz.services.access import can_see_phones
+from quiz.services.draw import run_draw
 from tests.quiz.conftest import at, finish
 
 OWNER, SAME_TREE, REVIEWER, OUTSIDER = "jiangsu_admin", "national_admin", "jiangsu_reviewer", "jiangxi_admin"
@@ -24,7 +26,7 @@ def quiz(demo, jiangsu_quiz):
 
 @pytest.fixture
 def draw(demo, quiz):
-    return services.run_draw(quiz, prize_count=1, seed="20200706", now=at(6, 10))
+    return run_draw(quiz, prize_count=1, seed="20200706", now=at(6, 10))
 
 
 def _sheet_phones(data: bytes) -> list[str]:
@@ -34,11 +36,11 @@ def _sheet_phones(data: bytes) -> list[str]:
 
 
 def test_only_an_admin_of_the_organizer_or_a_superuser_may_see_phones(demo, quiz):
-    allowed = {name: services.can_see_phones(demo.user(name), quiz) for name in (OWNER, SAME_TREE, REVIEWER, OUTSIDER)}
+    allowed = {name: can_see_phones(demo.user(name), quiz) for name in (OWNER, SAME_TREE, REVIEWER, OUTSIDER)}
     assert allowed == {OWNER: True, SAME_TREE: False, REVIEWER: False, OUTSIDER: False}
     root = get_user_model().objects.create_superuser("root", password="x")
-    assert services.can_see_phones(root, quiz) is True
-    assert services.can_see_phones(None, quiz) is False
+    assert can_see_phones(root, quiz) is True
+    assert can_see_phones(None, quiz) is False
 
 
 @pytest.mark.parametrize("name", ["quiz:manage_leaderboard", "quiz:manage_draw_detail"])

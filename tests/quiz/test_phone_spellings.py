@@ -8,8 +8,8 @@ from django.db import OperationalError, connection
 from django.urls import reverse
 
 from eventweek.errors import DomainError
-from quiz import services
 from quiz.models import Attempt
+from quiz.services.attempts import normalize_phone, start_attempt, submit_attempt
 from tests.quiz.conftest import at, start
 
 SPELLINGS = [
@@ -26,7 +26,7 @@ SPELLINGS = [
 
 @pytest.mark.parametrize("spelling", SPELLINGS)
 def test_every_spelling_of_a_number_is_the_ascii_number(spelling):
-    assert services.normalize_phone(spelling) == "13900000020"
+    assert normalize_phone(spelling) == "13900000020"
 
 
 @pytest.mark.parametrize(
@@ -35,14 +35,14 @@ def test_every_spelling_of_a_number_is_the_ascii_number(spelling):
 )
 def test_what_is_not_a_mainland_mobile_number_is_refused(spelling):
     with pytest.raises(ValueError) as error:
-        services.normalize_phone(spelling)
+        normalize_phone(spelling)
     assert str(error.value) == "手机号应为 11 位数字、以 1 开头，例如 13812345678。"
 
 
 @pytest.mark.parametrize("spelling", SPELLINGS[1:])
 def test_a_second_spelling_of_a_number_cannot_start_another_attempt(demo, national_quiz, spelling):
     first = start(national_quiz, demo, phone="13900000020", now=at(4, 10))
-    services.submit_attempt(first.token, None, now=at(4, 10, 1))
+    submit_attempt(first.token, None, now=at(4, 10, 1))
     with pytest.raises(DomainError) as error:
         start(national_quiz, demo, phone=spelling, name="李四", now=at(4, 11))
     assert str(error.value) == "该手机号已参加过本次竞答（每人限答 1 次）。"
@@ -64,7 +64,7 @@ def test_counting_used_attempts_finds_every_spelling(demo, national_quiz):
     national_quiz.save()
     for minute, spelling in enumerate(SPELLINGS[:2]):
         attempt = start(national_quiz, demo, phone=spelling, now=at(4, 10, minute * 2))
-        services.submit_attempt(attempt.token, None, now=at(4, 10, minute * 2 + 1))
+        submit_attempt(attempt.token, None, now=at(4, 10, minute * 2 + 1))
     with pytest.raises(DomainError) as error:
         start(national_quiz, demo, phone=SPELLINGS[3], now=at(4, 10, 5))
     assert str(error.value) == "该手机号已参加过本次竞答（每人限答 2 次）。"
@@ -85,9 +85,7 @@ def test_fifty_racing_starts_with_five_spellings_of_one_number_make_one_attempt(
     def race(i):
         try:
             barrier.wait()
-            attempt = services.start_attempt(
-                national_quiz, name=f"选手{i}", phone=spellings[i % 5], org=org, now=at(4, 10)
-            )
+            attempt = start_attempt(national_quiz, name=f"选手{i}", phone=spellings[i % 5], org=org, now=at(4, 10))
             results.append("ok:" + attempt.token)
         except DomainError as exc:
             results.append(str(exc))

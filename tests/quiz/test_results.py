@@ -6,8 +6,10 @@ import time_machine
 from django.urls import reverse
 
 from eventweek.models import LOCAL_TZ
-from quiz import services
 from quiz.models import ParticipationHour
+from quiz.services.attempts import submit_attempt
+from quiz.services.participation import participation_by_org, quiz_participation, refresh_participation
+from quiz.services.results import leaderboard, question_stats, rank_of
 from tests.quiz.conftest import answers, at, finish, only_active, start
 
 
@@ -16,9 +18,9 @@ def test_leaderboard_orders_by_score_then_time_then_earlier_finish(demo, jiangsu
     late = finish(jiangsu_quiz, demo, "13900000002", name="晚", started=at(4, 11), seconds=100)
     early = finish(jiangsu_quiz, demo, "13900000003", name="早", started=at(4, 10), seconds=100)
     low = finish(jiangsu_quiz, demo, "13900000004", name="低", seconds=50, right=8)
-    order = [a.name for a in services.leaderboard(jiangsu_quiz)]
+    order = [a.name for a in leaderboard(jiangsu_quiz)]
     assert order == ["早", "晚", "慢", "低"]
-    assert [services.rank_of(a) for a in (early, late, slow, low)] == [1, 2, 3, 4]
+    assert [rank_of(a) for a in (early, late, slow, low)] == [1, 2, 3, 4]
 
 
 def test_participation_counts_units_with_their_descendants_and_rates(demo, jiangsu_quiz, national_quiz):
@@ -28,7 +30,7 @@ def test_participation_counts_units_with_their_descendants_and_rates(demo, jiang
     finish(national_quiz, demo, "13900000004", org="320400")  # the parent week's quiz counts too
     finish(national_quiz, demo, "13900000005", org="360100")  # Jiangxi: outside Jiangsu
     with time_machine.travel(at(6, 9), tick=False):
-        rows = services.participation_by_org(demo.jiangsu, [demo.org("320000"), demo.org("320400"), demo.org("320412")])
+        rows = participation_by_org(demo.jiangsu, [demo.org("320000"), demo.org("320400"), demo.org("320412")])
     # The headcount is the whole subtree's, like the count: Changzhou 24,000 + 武进 6,100 + 金坛 3,100 + 2,780.
     assert [(r["org"].code, r["count"], r["headcount"], r["units"], r["coverage"]) for r in rows] == [
         ("320000", 4, 324180, 18, ""),
@@ -41,14 +43,14 @@ def test_participation_counts_units_with_their_descendants_and_rates(demo, jiang
 
 def test_participation_by_org_defaults_to_the_organizer_and_its_children(demo, jiangsu_quiz):
     finish(jiangsu_quiz, demo, "13900000001", org="320500")
-    rows = services.participation_by_org(demo.jiangsu)
+    rows = participation_by_org(demo.jiangsu)
     assert [r["org"].code for r in rows][:3] == ["320000", "320100", "320200"]
     assert len(rows) == 14
     assert {r["org"].code: r["count"] for r in rows}["320500"] == 1
     no_headcount = demo.org("320500")
     no_headcount.headcount = None
     no_headcount.save()
-    row = services.participation_by_org(demo.jiangsu, [no_headcount])[0]
+    row = participation_by_org(demo.jiangsu, [no_headcount])[0]
     assert (row["count"], row["headcount"], row["rate"]) == (1, None, None)
 
 
@@ -57,10 +59,10 @@ def test_participation_by_day_and_hour_rolls_up_past_hours_once(demo, jiangsu_qu
     finish(jiangsu_quiz, demo, "13900000002", started=at(4, 9, 50))
     finish(jiangsu_quiz, demo, "13900000003", started=at(4, 14, 5))
     finish(jiangsu_quiz, demo, "13900000004", started=at(5, 8, 30))
-    first = services.quiz_participation(jiangsu_quiz, now=at(4, 15, 10))  # 9:00 and 14:00 rolled, none live
+    first = quiz_participation(jiangsu_quiz, now=at(4, 15, 10))  # 9:00 and 14:00 rolled, none live
     assert ParticipationHour.objects.filter(quiz=jiangsu_quiz).count() == 2
     assert first["total"] == 4  # the 7/5 attempt is counted live
-    data = services.quiz_participation(jiangsu_quiz, now=at(6, 12))
+    data = quiz_participation(jiangsu_quiz, now=at(6, 12))
     assert data["total"] == 4
     assert data["by_day"] == [(datetime.date(2020, 7, 4), 3), (datetime.date(2020, 7, 5), 1)]
     assert [(r["hour"], r["count"]) for r in data["by_hour"]] == [
@@ -69,7 +71,7 @@ def test_participation_by_day_and_hour_rolls_up_past_hours_once(demo, jiangsu_qu
         (datetime.datetime(2020, 7, 5, 8, tzinfo=LOCAL_TZ), 1),
     ]
     assert sorted(ParticipationHour.objects.filter(quiz=jiangsu_quiz).values_list("count", flat=True)) == [1, 1, 2]
-    assert services.refresh_participation(jiangsu_quiz, now=at(6, 12)) == 0
+    assert refresh_participation(jiangsu_quiz, now=at(6, 12)) == 0
 
 
 def test_question_statistics_count_correct_rate_and_picks(demo, jiangsu_quiz):
@@ -78,9 +80,9 @@ def test_question_statistics_count_correct_rate_and_picks(demo, jiangsu_quiz):
     jiangsu_quiz.save()
     a = start(jiangsu_quiz, demo, phone="13900000001")
     b = start(jiangsu_quiz, demo, phone="13900000002")
-    services.submit_attempt(a.token, answers(a), now=at(4, 10, 3))
-    services.submit_attempt(b.token, answers(b, lambda q: "A"), now=at(4, 10, 3))
-    stats = {row["question"].text: row for row in services.question_stats(jiangsu_quiz)}
+    submit_attempt(a.token, answers(a), now=at(4, 10, 3))
+    submit_attempt(b.token, answers(b, lambda q: "A"), now=at(4, 10, 3))
+    stats = {row["question"].text: row for row in question_stats(jiangsu_quiz)}
     theme = stats["2020年全国节能宣传周的主题是什么？"]  # answer A
     assert (theme["answered"], theme["correct"], theme["rate"]) == (2, 2, 1.0)
     assert [o["count"] for o in theme["options"]] == [2, 0, 0, 0]

@@ -7,8 +7,8 @@ import time_machine
 from django.http import QueryDict
 from django.urls import reverse
 
-from quiz import services
 from quiz.models import Question
+from quiz.services.attempts import submit_attempt
 from tests.quiz.conftest import at, shown, start
 
 OPTION = re.compile(r'<li class="([^"]+)">(?:<span class="quiz-mark">([^<]+)</span>)?([A-F])\. ([^<]+)</li>')
@@ -22,7 +22,7 @@ def test_a_multiple_choice_review_tells_ticked_missed_and_wrong_options_apart(cl
     attempt.save(update_fields=["paper"])
     post = {"token": attempt.token, f"q_{multiple.pk}": shown(attempt.paper[0], "AC")}
     post[f"q_{single.pk}"] = shown(attempt.paper[1], "B")
-    services.submit_attempt(attempt.token, _query(post), now=at(4, 10, 2))
+    submit_attempt(attempt.token, _query(post), now=at(4, 10, 2))
     with time_machine.travel(at(4, 10, 3), tick=False):
         page = client.get(reverse("quiz:result", args=[attempt.token])).content.decode()
     a, b, c, d = multiple.options

@@ -10,8 +10,9 @@ import time_machine
 from django.http import QueryDict
 from django.urls import reverse
 
-from quiz import services
 from quiz.models import LETTERS, Attempt, Question
+from quiz.services.attempts import autosave, draw_paper, paper_questions
+from quiz.services.grading import clean_answers, grade
 from tests.quiz.conftest import answers, at, only_active, start
 
 PAPERS = 300
@@ -22,14 +23,14 @@ def _papers(quiz):
     """PAPERS single-choice papers of 10 questions drawn with a fixed seed, as unsaved attempts."""
     only_active(quiz, kind="single")
     rng = random.Random(SEED)
-    return [Attempt(quiz=quiz, paper=services.draw_paper(quiz, rng)) for _ in range(PAPERS)]
+    return [Attempt(quiz=quiz, paper=draw_paper(quiz, rng)) for _ in range(PAPERS)]
 
 
 def test_the_correct_option_is_spread_evenly_over_positions_and_posted_values(demo, jiangsu_quiz):
     bank = Question.objects.in_bulk()
     positions, values = Counter(), Counter()
     for attempt in _papers(jiangsu_quiz):
-        for question in services.paper_questions(attempt):
+        for question in paper_questions(attempt):
             key = bank[question["id"]]
             right = key.options[LETTERS.index(key.answer)]
             for position, option in enumerate(question["options"]):
@@ -50,7 +51,7 @@ def test_always_posting_a_scores_about_one_in_four_not_half(demo, jiangsu_quiz):
         post = QueryDict(mutable=True)
         for item in attempt.paper:
             post[f"q_{item['q']}"] = "A"
-        right += services.grade(attempt, services.clean_answers(attempt, post))[0]
+        right += grade(attempt, clean_answers(attempt, post))[0]
     # 1 in 4 of 3,000 is 750 (this seed: 763); the bank's letters as values scored 1,566 (52%).
     assert 700 <= right <= 800, right
 
@@ -65,7 +66,7 @@ def test_the_paper_page_posts_the_letter_each_option_is_shown_under(client, demo
     # Answered by the page's values, the paper scores full marks: the server maps each back to the bank's letter.
     first = attempt.paper[0]
     key = Question.objects.get(pk=first["q"]).answer
-    services.autosave(attempt.token, answers(attempt), now=at(4, 10, 2))
+    autosave(attempt.token, answers(attempt), now=at(4, 10, 2))
     attempt.refresh_from_db()
     assert attempt.answers[str(first["q"])] == key
-    assert services.grade(attempt, attempt.answers)[:2] == (10, 50)
+    assert grade(attempt, attempt.answers)[:2] == (10, 50)

@@ -9,8 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from eventweek.errors import DomainError
-from quiz import services
 from quiz.models import Attempt, Question
+from quiz.services.attempts import close_attempt, save_answers, submit_attempt
+from quiz.services.sheet import sheet_for
 from tests.quiz.conftest import answers, at, only_active, start, wrong
 
 
@@ -19,7 +20,7 @@ def test_the_paper_page_carries_a_signed_sheet_without_answers(client, demo, jia
     with time_machine.travel(at(4, 10, 1), tick=False):
         page = client.get(reverse("quiz:paper", args=[attempt.token])).content.decode()
     sheet = re.search(r'name="sheet" value="([^"]+)"', page).group(1)
-    assert sheet == services.sheet_for(attempt)
+    assert sheet == sheet_for(attempt)
     value = sheet.rsplit(":", 1)[0]
     token, pk, quiz_id, _started, _deadline, paper = value.split(".", 5)
     assert (token, int(pk), int(quiz_id)) == (attempt.token, attempt.pk, jiangsu_quiz.pk)
@@ -31,7 +32,7 @@ def test_a_submit_with_the_sheet_is_one_statement_and_grades_exactly(demo, jiang
     right = {item["q"] for item in attempt.paper[:7]}
     data = answers(attempt, lambda q: q.answer if q.pk in right else wrong(q))
     with django_assert_num_queries(1):
-        services.close_attempt(attempt.token, data, now=at(4, 10, 2, 30))
+        close_attempt(attempt.token, data, now=at(4, 10, 2, 30))
     attempt.refresh_from_db()
     assert (attempt.status, attempt.score, attempt.correct_count, attempt.duration_ms) == ("submitted", 35, 7, 150_000)
     assert attempt.correct_questions == [item["q"] for item in attempt.paper[:7]]
@@ -42,22 +43,22 @@ def test_a_sheet_of_another_attempt_or_a_tampered_one_is_not_trusted(demo, jiang
     mine = start(jiangsu_quiz, demo, phone="13900000001", now=at(4, 10))
     other = start(jiangsu_quiz, demo, phone="13900000002", now=at(4, 10))
     data = answers(mine)
-    data["sheet"] = services.sheet_for(other)
-    graded = services.submit_attempt(mine.token, data, now=at(4, 10, 2))
+    data["sheet"] = sheet_for(other)
+    graded = submit_attempt(mine.token, data, now=at(4, 10, 2))
     assert (graded.score, graded.correct_count) == (50, 10)
     data = answers(other)
     data["sheet"] = data["sheet"].replace(f".{jiangsu_quiz.pk}.", f".{jiangsu_quiz.pk + 1}.", 1)
-    graded = services.submit_attempt(other.token, data, now=at(4, 10, 2))
+    graded = submit_attempt(other.token, data, now=at(4, 10, 2))
     assert (graded.score, graded.correct_count, graded.started_at) == (50, 10, at(4, 10))
 
 
 def test_an_autosaved_answer_the_final_post_leaves_out_still_counts(demo, jiangsu_quiz):
     attempt = start(jiangsu_quiz, demo, now=at(4, 10))
-    services.save_answers(attempt.token, answers(attempt), now=at(4, 10, 1))
+    save_answers(attempt.token, answers(attempt), now=at(4, 10, 1))
     data = answers(attempt)
     first = attempt.paper[0]["q"]
     del data[f"q_{first}"]  # e.g. the page was reopened on another phone and that question left blank
-    graded = services.submit_attempt(attempt.token, data, now=at(4, 10, 2))
+    graded = submit_attempt(attempt.token, data, now=at(4, 10, 2))
     assert (graded.score, graded.correct_count) == (50, 10)
     assert graded.answers[str(first)] == Question.objects.get(pk=first).answer
 
@@ -69,15 +70,15 @@ def test_a_key_corrected_after_the_page_was_drawn_is_the_one_graded_with(demo, j
     question = Question.objects.get(pk=attempt.paper[0]["q"])
     question.answer = next(letter for letter in question.letters if letter != question.answer)
     question.save()  # bumps the bank version
-    graded = services.submit_attempt(attempt.token, data, now=at(4, 10, 2))
+    graded = submit_attempt(attempt.token, data, now=at(4, 10, 2))
     assert (graded.score, graded.correct_count) == (45, 9)
     assert question.pk not in graded.correct_questions
 
 
 def test_a_second_submit_with_the_sheet_keeps_the_first_grade(demo, jiangsu_quiz):
     attempt = start(jiangsu_quiz, demo, now=at(4, 10))
-    services.submit_attempt(attempt.token, answers(attempt, wrong), now=at(4, 10, 2))
-    again = services.submit_attempt(attempt.token, answers(attempt), now=at(4, 10, 3))
+    submit_attempt(attempt.token, answers(attempt, wrong), now=at(4, 10, 2))
+    again = submit_attempt(attempt.token, answers(attempt), now=at(4, 10, 3))
     assert (again.score, again.submitted_at) == (0, at(4, 10, 2))
     assert Attempt.objects.filter(token=attempt.token, status="submitted").count() == 1
 
@@ -88,7 +89,7 @@ def test_an_answer_outside_the_paper_is_refused_with_the_sheet_too(demo, jiangsu
     data = answers(attempt)
     data[f"q_{outside.pk}"] = "A"
     with pytest.raises(DomainError) as error:
-        services.submit_attempt(attempt.token, data, now=at(4, 10, 2))
+        submit_attempt(attempt.token, data, now=at(4, 10, 2))
     assert str(error.value) == f"提交的题目（编号 {outside.pk}）不在您的试卷上，答案未保存。"
     attempt.refresh_from_db()
     assert (attempt.status, attempt.score) == ("open", None)

@@ -6,8 +6,9 @@ import threading
 import pytest
 from django.db import connection
 
-from quiz import services
 from quiz.models import Question
+from quiz.services import sheet
+from quiz.services.attempts import save_answers, submit_attempt
 from tests.quiz.conftest import answers, at, start
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -16,12 +17,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _autosave_between_read_and_claim(monkeypatch, token, data, now):
     """Make the submit's first grading step (after it has read the attempt, before its UPDATE) wait for an autosave
     that another connection commits in another thread."""
-    real_grade = services.grade
+    real_grade = sheet.grade
     saved, errors = [], []
 
     def autosave():
         try:
-            saved.append(services.save_answers(token, data, now=now))
+            saved.append(save_answers(token, data, now=now))
         except Exception as exc:  # reported by the test, not lost in the thread
             errors.append(exc)
         finally:
@@ -34,7 +35,7 @@ def _autosave_between_read_and_claim(monkeypatch, token, data, now):
             thread.join()
         return real_grade(*args, **kwargs)
 
-    monkeypatch.setattr(services, "grade", grade)
+    monkeypatch.setattr(sheet, "grade", grade)  # where the submit's statements live
     return saved, errors
 
 
@@ -54,10 +55,10 @@ def test_an_answer_autosaved_during_the_submit_is_graded(demo, jiangsu_quiz, mon
     rest = answers(attempt, sheet=with_sheet)
     del rest[f"q_{first}"]  # the final post leaves the first question out: only the autosave carries it
     autosaved, key = _answer_only(attempt, first)
-    services.save_answers(attempt.token, rest, now=at(4, 10, 1))  # an earlier autosave: saved_at is set
+    save_answers(attempt.token, rest, now=at(4, 10, 1))  # an earlier autosave: saved_at is set
     saved, errors = _autosave_between_read_and_claim(monkeypatch, attempt.token, autosaved, at(4, 10, 2))
 
-    graded = services.submit_attempt(attempt.token, rest, now=at(4, 10, 3))
+    graded = submit_attempt(attempt.token, rest, now=at(4, 10, 3))
 
     assert errors == [] and len(saved) == 1
     assert graded.answers[str(first)] == key
@@ -73,7 +74,7 @@ def test_an_answer_autosaved_during_a_submit_without_earlier_saves_is_graded(dem
     autosaved, key = _answer_only(attempt, first)
     saved, errors = _autosave_between_read_and_claim(monkeypatch, attempt.token, autosaved, at(4, 10, 2))
 
-    graded = services.submit_attempt(attempt.token, rest, now=at(4, 10, 3))
+    graded = submit_attempt(attempt.token, rest, now=at(4, 10, 3))
 
     assert errors == [] and len(saved) == 1
     assert (graded.answers[str(first)], graded.score, graded.correct_count) == (key, 50, 10)

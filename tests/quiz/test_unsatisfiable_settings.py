@@ -5,8 +5,9 @@ import time_machine
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
-from quiz import services
 from quiz.models import Attempt, Question, Quiz
+from quiz.services.bank_cache import bump_bank_version
+from quiz.services.setup import save_quiz
 from tests.quiz.conftest import at
 
 OWNER = "jiangsu_admin"
@@ -61,9 +62,9 @@ def test_a_participant_never_sees_the_bank_counts_when_the_bank_shrank_after_sav
     client, client_for, demo, jiangsu_quiz
 ):
     jiangsu_quiz.paper_spec = {"节能": 16}
-    services.save_quiz(jiangsu_quiz)
+    save_quiz(jiangsu_quiz)
     Question.objects.filter(quiz=jiangsu_quiz, category="节能", sort_order__gte=8).update(active=False)
-    services.bump_bank_version(jiangsu_quiz.pk)
+    bump_bank_version(jiangsu_quiz.pk)
     with time_machine.travel(at(4, 10), tick=False):
         response = client.post(
             reverse("quiz:entry", args=[jiangsu_quiz.slug]),

@@ -7,8 +7,10 @@ import time_machine
 from django.urls import reverse
 
 from eventweek.errors import DomainError
-from quiz import services
 from quiz.models import Attempt
+from quiz.services.attempts import finalize_expired, save_answers, submit_attempt
+from quiz.services.grading import grade
+from quiz.services.setup import ensure_schedules, save_quiz
 from tests.quiz.conftest import CLOSES, OPENS, answers, at, start, wrong
 
 
@@ -53,8 +55,8 @@ def test_deadline_is_capped_at_the_window_close(national_quiz, demo):
 
 def test_answers_saved_within_the_limit_count(national_quiz, demo):
     attempt = start(national_quiz, demo, now=at(4, 10))
-    services.save_answers(attempt.token, answers(attempt), now=at(4, 10, 9, 59))
-    graded = services.submit_attempt(attempt.token, None, now=at(4, 10, 9, 59))
+    save_answers(attempt.token, answers(attempt), now=at(4, 10, 9, 59))
+    graded = submit_attempt(attempt.token, None, now=at(4, 10, 9, 59))
     assert (graded.score, graded.correct_count, graded.max_score) == (100, 20, 100)
     assert graded.duration_ms == 599_000
 
@@ -62,12 +64,12 @@ def test_answers_saved_within_the_limit_count(national_quiz, demo):
 def test_autosave_after_the_limit_and_grace_is_refused(national_quiz, demo, settings):
     settings.QUIZ_GRACE_SECONDS = 10
     attempt = start(national_quiz, demo, now=at(4, 10))
-    services.save_answers(attempt.token, answers(attempt), now=at(4, 10, 10, 10))  # inside the grace
+    save_answers(attempt.token, answers(attempt), now=at(4, 10, 10, 10))  # inside the grace
     with pytest.raises(DomainError) as error:
-        services.save_answers(attempt.token, answers(attempt, wrong), now=at(4, 10, 10, 11))
+        save_answers(attempt.token, answers(attempt, wrong), now=at(4, 10, 10, 11))
     assert str(error.value) == "已超过答题时限，答案未保存。"
     attempt.refresh_from_db()
-    assert services.grade(attempt, attempt.answers)[0] == 20
+    assert grade(attempt, attempt.answers)[0] == 20
 
 
 def test_a_submit_after_the_limit_grades_only_the_answers_saved_in_time(national_quiz, demo, settings):
@@ -76,8 +78,8 @@ def test_a_submit_after_the_limit_grades_only_the_answers_saved_in_time(national
     first = attempt.paper[0]["q"]
     saved = answers(attempt, wrong)
     saved.setlist(f"q_{first}", list(answers(attempt).getlist(f"q_{first}")))
-    services.save_answers(attempt.token, saved, now=at(4, 10, 5))  # one right, nineteen wrong
-    graded = services.submit_attempt(attempt.token, answers(attempt), now=at(4, 10, 10, 30))
+    save_answers(attempt.token, saved, now=at(4, 10, 5))  # one right, nineteen wrong
+    graded = submit_attempt(attempt.token, answers(attempt), now=at(4, 10, 10, 30))
     assert (graded.correct_count, graded.score) == (1, 5)
     assert graded.late_answers_ignored is True
     assert graded.duration_ms == 600_000
@@ -85,17 +87,17 @@ def test_a_submit_after_the_limit_grades_only_the_answers_saved_in_time(national
 
 def test_submitting_twice_keeps_the_first_grade(national_quiz, demo):
     attempt = start(national_quiz, demo, now=at(4, 10))
-    services.submit_attempt(attempt.token, answers(attempt, wrong), now=at(4, 10, 2))
-    again = services.submit_attempt(attempt.token, answers(attempt), now=at(4, 10, 3))
+    submit_attempt(attempt.token, answers(attempt, wrong), now=at(4, 10, 2))
+    again = submit_attempt(attempt.token, answers(attempt), now=at(4, 10, 3))
     again.refresh_from_db()
     assert (again.score, again.correct_questions, len(again.answers)) == (0, [], 20)
 
 
 def test_an_attempt_open_when_the_window_closes_is_submitted_with_its_saved_answers(national_quiz, demo):
     attempt = start(national_quiz, demo, now=at(5, 16, 58))
-    services.save_answers(attempt.token, answers(attempt), now=at(5, 16, 59))
-    assert services.finalize_expired(national_quiz.pk, now=at(5, 17, 0, 5)) == 0  # still within the grace
-    assert services.finalize_expired(national_quiz.pk, now=at(5, 17, 1)) == 1
+    save_answers(attempt.token, answers(attempt), now=at(5, 16, 59))
+    assert finalize_expired(national_quiz.pk, now=at(5, 17, 0, 5)) == 0  # still within the grace
+    assert finalize_expired(national_quiz.pk, now=at(5, 17, 1)) == 1
     attempt.refresh_from_db()
     assert (attempt.status, attempt.auto_submitted, attempt.score) == ("submitted", True, 100)
     assert attempt.submitted_at == CLOSES
@@ -104,7 +106,7 @@ def test_an_attempt_open_when_the_window_closes_is_submitted_with_its_saved_answ
 
 def test_opening_an_expired_paper_submits_it_and_shows_the_score(client, national_quiz, demo):
     attempt = start(national_quiz, demo, now=at(4, 10))
-    services.save_answers(attempt.token, answers(attempt), now=at(4, 10, 1))
+    save_answers(attempt.token, answers(attempt), now=at(4, 10, 1))
     with time_machine.travel(at(4, 11), tick=False):
         response = client.get(reverse("quiz:paper", args=[attempt.token]), follow=True)
     assert response.redirect_chain == [(reverse("quiz:result", args=[attempt.token]), 302)]
@@ -116,7 +118,7 @@ def test_close_task_is_scheduled_for_the_window_end(national_quiz, django_captur
     from django_q.models import Schedule
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.save_quiz(national_quiz)
+        save_quiz(national_quiz)
     schedule = Schedule.objects.get(name=f"quiz:close:{national_quiz.pk}")
     assert schedule.func == "quiz.tasks.close_quiz_task"
     assert schedule.next_run == CLOSES + datetime.timedelta(seconds=11)
@@ -147,8 +149,8 @@ def test_the_close_task_and_the_sweep_submit_what_is_left_open(national_quiz, de
 def test_the_periodic_sweep_is_scheduled_at_migrate(db):
     from django_q.models import Schedule
 
-    services.ensure_schedules()
-    services.ensure_schedules()
+    ensure_schedules()
+    ensure_schedules()
     sweep = Schedule.objects.get(name="quiz:finalize-expired")
     assert (sweep.func, sweep.schedule_type, sweep.minutes) == ("quiz.tasks.finalize_expired_task", "I", 5)
     rollup = Schedule.objects.get(name="quiz:participation-rollup")

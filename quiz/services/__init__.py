@@ -1,0 +1,1 @@
+"""The quiz's services, one module per concern (see each module's docstring); import from the concern module."""

@@ -1,0 +1,168 @@
+"""What a quiz's results show: a participant's graded review, the leaderboard and ranks, per-question statistics.
+
+Attempts whose time ran out and that no task has finalised yet are "not yet graded" everywhere here (they are not
+submitted): the close task and the minute sweep submit them; no page view does (awaiting_grade counts them)."""
+
+import datetime
+from collections import defaultdict
+
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from eventweek.errors import DomainError
+from quiz.models import LETTERS, Attempt, Question, Quiz
+from quiz.services.attempts import paper_with_questions
+from quiz.services.grading import grace
+
+# What the review says of one option, as (css class, badge): a right option ticked, one a multiple-choice answer
+# missed (it teaches what was not known, so it looks unlike a hit), one ticked wrongly, the right one of a single-choice
+# or true/false question not picked.
+_MARKS = {
+    "hit": ("is-hit", _lazy("正确")),
+    "missed": ("is-missed", _lazy("漏选")),
+    "wrong": ("is-wrong", _lazy("错选")),
+    "answer": ("is-answer", _lazy("正确答案")),
+}
+
+
+def _review_mark(picked: bool, correct: bool, multiple: bool) -> dict | None:
+    if correct:
+        name = "hit" if picked else "missed" if multiple else "answer"
+    elif picked:
+        name = "wrong"
+    else:
+        return None
+    css, badge = _MARKS[name]
+    return {"name": name, "css": css, "badge": badge}
+
+
+def review(attempt: Attempt) -> list[dict]:
+    """The graded paper with correct answers and explanations; only for submitted attempts."""
+    if not attempt.is_submitted:
+        raise DomainError(_("答卷尚未提交。"))
+    items = []
+    for number, item, question in paper_with_questions(attempt):
+        chosen = set(attempt.answers.get(str(question.pk), ""))
+        multiple = question.kind == Question.Kind.MULTIPLE
+        options = []
+        for pos, i in enumerate(item["o"]):
+            if i >= len(question.options):
+                continue
+            picked, correct = LETTERS[i] in chosen, LETTERS[i] in question.answer
+            options.append(
+                {
+                    "label": LETTERS[pos],
+                    "text": question.options[i],
+                    "chosen": picked,
+                    "correct": correct,
+                    "mark": _review_mark(picked, correct, multiple),
+                }
+            )
+        items.append(
+            {
+                "number": number,
+                "text": question.text,
+                "kind": question.kind,
+                "kind_label": question.kind_label,
+                "options": options,
+                "is_correct": chosen == set(question.answer),
+                "explanation": question.explanation,
+            }
+        )
+    return items
+
+
+def leaderboard(quiz: Quiz, limit: int = 50) -> list[Attempt]:
+    """Top attempts: higher score, then less time taken, then the earlier finish."""
+    return list(
+        Attempt.objects.filter(quiz=quiz, status=Attempt.Status.SUBMITTED)
+        .select_related("org")
+        .order_by("-score", "duration_ms", "submitted_at", "id")[:limit]
+    )
+
+
+def rank_of(attempt: Attempt) -> int | None:
+    """1-based leaderboard position of a submitted attempt."""
+    if not attempt.is_submitted:
+        return None
+    ahead = Attempt.objects.filter(quiz_id=attempt.quiz_id, status=Attempt.Status.SUBMITTED).filter(
+        Q(score__gt=attempt.score)
+        | Q(score=attempt.score, duration_ms__lt=attempt.duration_ms)
+        | Q(score=attempt.score, duration_ms=attempt.duration_ms, submitted_at__lt=attempt.submitted_at)
+        | Q(score=attempt.score, duration_ms=attempt.duration_ms, submitted_at=attempt.submitted_at, id__lt=attempt.id)
+    )
+    return ahead.count() + 1
+
+
+def awaiting_grade(quiz: Quiz, now: datetime.datetime | None = None) -> int:
+    """How many of the quiz's attempts ran out of time but are not graded yet (the sweep submits them within a
+    minute); the leaderboard and the draw say so instead of finalising them inside a page view."""
+    now = now or timezone.now()
+    return Attempt.objects.filter(quiz=quiz, status=Attempt.Status.OPEN, deadline__lt=now - grace()).count()
+
+
+def _graded_counts(quiz: Quiz) -> tuple[list, list]:
+    """Grouped in the database from the submitted attempts' JSON: [(question id, chosen, n)], [(question id, n)]."""
+    if connection.vendor == "postgresql":
+        picks_sql = (
+            "SELECT e.key, e.value, COUNT(*) FROM quiz_attempt a CROSS JOIN LATERAL jsonb_each_text(a.answers) e "
+            "WHERE a.quiz_id = %s AND a.status = %s GROUP BY 1, 2"
+        )
+        right_sql = (
+            "SELECT c.value, COUNT(*) FROM quiz_attempt a "
+            "CROSS JOIN LATERAL jsonb_array_elements_text(a.correct_questions) c "
+            "WHERE a.quiz_id = %s AND a.status = %s GROUP BY 1"
+        )
+    else:
+        picks_sql = (
+            "SELECT e.key, e.value, COUNT(*) FROM quiz_attempt a, json_each(a.answers) e "
+            "WHERE a.quiz_id = %s AND a.status = %s GROUP BY 1, 2"
+        )
+        right_sql = (
+            "SELECT c.value, COUNT(*) FROM quiz_attempt a, json_each(a.correct_questions) c "
+            "WHERE a.quiz_id = %s AND a.status = %s GROUP BY 1"
+        )
+    params = [quiz.pk, Attempt.Status.SUBMITTED]
+    with connection.cursor() as cursor:
+        cursor.execute(picks_sql, params)
+        picks = [(int(qid), chosen or "", n) for qid, chosen, n in cursor.fetchall()]
+        cursor.execute(right_sql, params)
+        right = [(int(qid), n) for qid, n in cursor.fetchall()]
+    return picks, right
+
+
+def question_stats(quiz: Quiz) -> list[dict]:
+    """Per question: how many answered, the correct rate, and how often each option was picked."""
+    questions = list(Question.objects.filter(quiz=quiz).order_by("sort_order", "pk"))
+    grouped, correct_counts = _graded_counts(quiz)
+    answered: dict[int, int] = defaultdict(int)
+    right: dict[int, int] = dict(correct_counts)
+    picks: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for qid, chosen, n in grouped:
+        answered[qid] += n
+        for letter in chosen:
+            picks[qid][letter] += n
+    rows = []
+    for question in questions:
+        total = answered.get(question.pk, 0)
+        rows.append(
+            {
+                "question": question,
+                "answered": total,
+                "correct": right.get(question.pk, 0),
+                "rate": right.get(question.pk, 0) / total if total else None,
+                "options": [
+                    {
+                        "label": letter,
+                        "text": text,
+                        "count": picks[question.pk].get(letter, 0),
+                        "is_answer": letter in question.answer,
+                    }
+                    for letter, text in question.lettered_options()
+                ],
+            }
+        )
+    return rows
