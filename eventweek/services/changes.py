@@ -1,0 +1,87 @@
+"""Changes to activities: validated saves, the public changelog rows and the SEQUENCE of each version."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eventweek.errors import DomainError
+from eventweek.models import LOCAL_TZ, Activity, ActivityChange, Week
+
+
+def _field_display(activity: Activity, field: str) -> str:
+    """A field's value as the changelog shows it: local wall-clock times, all-day activities as dates."""
+    value = getattr(activity, field)
+    if field in {"start", "end"}:
+        if not value:
+            return ""
+        if activity.all_day:
+            day = timezone.localtime(value, LOCAL_TZ).date()
+            if field == "end":
+                day -= datetime.timedelta(days=1)  # the stored end is 00:00 after the last day
+            return day.isoformat()
+        return timezone.localtime(value, LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+    if field == "status":
+        return str(activity.get_status_display())
+    if field == "all_day":
+        return _("是") if value else _("否")
+    return str(value or "")
+
+
+def _diff(before: Activity | None, after: Activity) -> list[dict]:
+    changes = []
+    for field in Activity.TRACKED_FIELDS:
+        old = _field_display(before, field) if before else ""
+        new = _field_display(after, field)
+        if before is None or getattr(before, field) != getattr(after, field):
+            if before is not None or new:
+                label = str(Activity._meta.get_field(field).verbose_name)
+                changes.append({"field": field, "label": label, "old": old, "new": new})
+    return changes
+
+
+@transaction.atomic
+def save_activity(activity: Activity, *, user=None) -> Activity:
+    """Validate and save an activity; once its week is published, log the change and raise its SEQUENCE."""
+    activity.full_clean()
+    before = None
+    if activity.pk:
+        before = Activity.objects.select_for_update().get(pk=activity.pk)
+    week = Week.objects.get(pk=activity.week_id)
+    changes = _diff(before, activity)
+    if before is not None and not changes:
+        activity.sequence = before.sequence
+        activity.save()
+        return activity
+    if week.is_published and before is not None:
+        # From the locked row, not the caller's copy: two concurrent edits give two versions.
+        activity.sequence = before.sequence + 1
+    activity.save()
+    if week.is_published:
+        if before is None:
+            action = ActivityChange.Action.ADDED
+        elif before.status != activity.status:
+            action = ActivityChange.Action.CANCELLED if activity.is_cancelled else ActivityChange.Action.RESTORED
+        else:
+            action = ActivityChange.Action.CHANGED
+        ActivityChange.objects.create(
+            week=week, activity=activity, action=action, sequence=activity.sequence, changes=changes, changed_by=user
+        )
+    return activity
+
+
+def cancel_activity(activity: Activity, *, user=None) -> Activity:
+    """Cancel an activity; it stays in the feeds with STATUS:CANCELLED."""
+    if activity.is_cancelled:
+        raise DomainError(_("该活动已经取消。"))
+    activity.status = Activity.Status.CANCELLED
+    return save_activity(activity, user=user)
+
+
+def restore_activity(activity: Activity, *, user=None) -> Activity:
+    """Undo a cancellation."""
+    if not activity.is_cancelled:
+        raise DomainError(_("该活动没有被取消。"))
+    activity.status = Activity.Status.SCHEDULED
+    return save_activity(activity, user=user)

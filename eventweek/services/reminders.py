@@ -1,0 +1,176 @@
+"""Activity reminders: who is told about an activity, when, and sending each notice once."""
+
+import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eventweek.models import LOCAL_TZ, Activity, ActivityNotice, Org, Week
+from eventweek.services.notices import claimable_notices, send_claimed_notice
+
+# A failed notice is retried 1, 2, 4, 8 … minutes after the previous try, at most this many minutes apart.
+NOTICE_RETRY_CAP_MINUTES = 15
+
+
+def week_recipients(week: Week) -> list[Org]:
+    """The orgs of a week that receive its reminders: the organizer and the daily reporters, if they have a mailbox."""
+    orgs = {week.organizer_id: week.organizer}
+    orgs.update((org.pk, org) for org in week.report_orgs.all())
+    return sorted((org for org in orgs.values() if org.email), key=lambda org: org.path)
+
+
+def _weeks_showing(weeks: list[Week], parent_of: dict[int, int | None]) -> dict[int, list[Week]]:
+    """For each week id, the published weeks whose programme shows that week's activities (itself and descendants)."""
+    showing: dict[int, list[Week]] = {}
+    for week in weeks:
+        seen, current = set(), week.pk
+        while current is not None and current not in seen:
+            seen.add(current)
+            showing.setdefault(current, []).append(week)
+            current = parent_of.get(current)
+    return showing
+
+
+def notice_recipients(activity: Activity) -> list[Org]:
+    """Every org told about an activity: those of its week and of every published week that inherits it."""
+    parent_of = dict(Week.objects.values_list("pk", "parent_id"))
+    weeks = list(
+        Week.objects.filter(published_at__isnull=False).select_related("organizer").prefetch_related("report_orgs")
+    )
+    orgs = {}
+    for week in _weeks_showing(weeks, parent_of).get(activity.week_id, []):
+        orgs.update((org.pk, org) for org in week_recipients(week))
+    return sorted(orgs.values(), key=lambda org: org.path)
+
+
+def due_notices(now: datetime.datetime | None = None) -> list[tuple[Activity, Org]]:
+    """(activity, org) pairs whose reminder time has come: each published week tells its orgs
+    `week.reminder_minutes` before each scheduled activity of its programme (inherited ones included)."""
+    now = now or timezone.now()
+    live = Week.objects.filter(published_at__isnull=False, end_date__gte=(now - datetime.timedelta(days=1)).date())
+    longest = live.aggregate(longest=Max("reminder_minutes"))["longest"]
+    if longest is None:
+        return []
+    activities = list(
+        Activity.objects.filter(
+            status=Activity.Status.SCHEDULED,
+            week__published_at__isnull=False,
+            start__gt=now,
+            start__lte=now + datetime.timedelta(minutes=longest),
+        ).order_by("start", "pk")
+    )
+    if not activities:
+        return []
+    parent_of = dict(Week.objects.values_list("pk", "parent_id"))
+    showing = _weeks_showing(list(live.select_related("organizer").prefetch_related("report_orgs")), parent_of)
+    pairs, seen = [], set()
+    for activity in activities:
+        for week in showing.get(activity.week_id, []):
+            if activity.start - datetime.timedelta(minutes=week.reminder_minutes) > now:
+                continue
+            for org in week_recipients(week):
+                if (activity.pk, org.pk) not in seen:
+                    seen.add((activity.pk, org.pk))
+                    pairs.append((activity, org))
+    return pairs
+
+
+def create_due_notices(now: datetime.datetime | None = None) -> list[int]:
+    """Create the notice rows whose time has come (once per activity version and org); return their ids."""
+    pairs = due_notices(now)
+    if not pairs:
+        return []
+    existing = set(
+        ActivityNotice.objects.filter(activity__in={activity.pk for activity, _org in pairs}).values_list(
+            "activity_id", "sequence", "org_id"
+        )
+    )
+    created = []
+    for activity, org in pairs:
+        if (activity.pk, activity.sequence, org.pk) in existing:
+            continue
+        try:
+            with transaction.atomic():
+                notice = ActivityNotice.objects.create(
+                    activity=activity, sequence=activity.sequence, org=org, email=org.email
+                )
+        except IntegrityError:
+            continue  # another worker noticed this version to this org a moment ago
+        created.append(notice.pk)
+    return created
+
+
+def notice_retry_at(notice: ActivityNotice) -> datetime.datetime:
+    """When a notice may next be tried: at once if never tried, then backing off 1, 2, 4 … minutes (capped)."""
+    delay = sum(min(2**i, NOTICE_RETRY_CAP_MINUTES) for i in range(notice.attempts))
+    return notice.created_at + datetime.timedelta(minutes=delay)
+
+
+def _sendable(now: datetime.datetime):
+    """Notices still worth sending: claimable (see `claimable_notices`), for the current version of a scheduled
+    activity not yet over.
+
+    A notice of an older version is never sent: the newer version gets its own.
+    """
+    return ActivityNotice.objects.filter(
+        claimable_notices(),
+        activity__status=Activity.Status.SCHEDULED,
+        activity__sequence=F("sequence"),
+        activity__end__gt=now,
+    )
+
+
+def activity_link(activity: Activity) -> str:
+    """The absolute URL of the activity's public page."""
+    try:
+        path = activity.get_absolute_url()
+    except NoReverseMatch:  # the public pages are not wired in (a partial deployment): the same path by hand
+        path = f"/weeks/{activity.week.slug}/activities/{activity.pk}/"
+    return settings.SITE_URL + path
+
+
+def notice_subject(activity: Activity) -> str:
+    start = timezone.localtime(activity.start, LOCAL_TZ)
+    if activity.all_day:
+        when = _("%(month)s月%(day)s日（全天）") % {"month": start.month, "day": start.day}
+    else:
+        when = _("%(month)s月%(day)s日 %(time)s") % {
+            "month": start.month,
+            "day": start.day,
+            "time": start.strftime("%H:%M"),
+        }
+    return _("【活动提醒】%(title)s 将于 %(when)s 开始") % {"title": activity.title, "when": when}
+
+
+def send_activity_notice(notice_id: int, *, now: datetime.datetime | None = None) -> bool:
+    """Send one notice once (see `send_claimed_notice`); rendered before the claim, so a template error cannot leave
+    it stuck in SENDING."""
+    now = now or timezone.now()
+    notice = ActivityNotice.objects.select_related("activity__week", "org").filter(pk=notice_id).first()
+    if notice is None:
+        return False
+    activity = notice.activity
+    context = {"activity": activity, "org": notice.org, "link": activity_link(activity), "site_url": settings.SITE_URL}
+    return send_claimed_notice(
+        _sendable(now),
+        notice_id,
+        subject=notice_subject(activity),
+        body=render_to_string("eventweek/email/activity_notice.txt", context),
+        to=notice.email,
+    )
+
+
+def send_due_activity_reminders(now: datetime.datetime | None = None) -> int:
+    """Create due notices and send them along with earlier failures whose retry time has come; return how many were sent.
+
+    A failed notice is retried (with back-off) until its activity is over: never dropped while it can still help.
+    """
+    now = now or timezone.now()
+    create_due_notices(now)
+    ready = [notice.pk for notice in _sendable(now).order_by("pk") if notice_retry_at(notice) <= now]
+    return sum(send_activity_notice(pk, now=now) for pk in ready)

@@ -1,0 +1,38 @@
+"""The one composing module: the pages of the core app that show feature apps' parts (reporting, quiz).
+
+Only this module of the core app imports a feature app; everything else in `eventweek` stands alone.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from eventweek.services.access import weeks_for_user
+from eventweek.services.public import get_public_week, published_weeks
+from eventweek.views_public import week_page_context
+from quiz.services.public import public_quizzes_for_week
+from reporting.services.access import weeks_to_report, weeks_to_review
+
+
+def home(request):
+    return render(request, "eventweek/home.html", {"weeks": published_weeks()})
+
+
+@login_required
+def dashboard(request):
+    """The workbench: what the user's org files, reviews and organizes, one click each."""
+    user = request.user
+    context = {
+        "weeks": weeks_for_user(user).order_by("-start_date", "slug"),
+        "report_weeks": weeks_to_report(user),
+        "review_weeks": weeks_to_review(user),
+    }
+    return render(request, "eventweek/dashboard.html", context)
+
+
+def week_detail(request, slug):
+    """The public week page: the programme day by day, plus the week's public quizzes."""
+    week = get_public_week(slug)
+    context = week_page_context(week)
+    if week.is_published:
+        context["quizzes"] = public_quizzes_for_week(week)
+    return render(request, "eventweek/public/week.html", context)
