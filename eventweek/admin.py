@@ -6,8 +6,8 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from eventweek import services
 from eventweek.models import Activity, ActivityChange, ActivityNotice, Org, SpecialDay, User, Week
+from eventweek.services import changes, publishing, reminders
 
 
 @admin.register(Org)
@@ -66,11 +66,11 @@ class WeekAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         # The publication time may have moved: move the one-off schedule with it.
-        transaction.on_commit(lambda: services.schedule_publication(obj))
+        transaction.on_commit(lambda: publishing.schedule_publication(obj))
 
     @admin.action(description=_("立即发布所选活动周"))
     def publish_now(self, request, queryset):
-        count = sum(services.publish_week(pk, force=True) for pk in queryset.values_list("pk", flat=True))
+        count = sum(publishing.publish_week(pk, force=True) for pk in queryset.values_list("pk", flat=True))
         self.message_user(request, ngettext("已发布 %d 个活动周。", "已发布 %d 个活动周。", count) % count)
 
 
@@ -88,7 +88,7 @@ class ActivityAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # Through the service, so a change to a published activity is logged and raises SEQUENCE here too.
-        services.save_activity(obj, user=request.user)
+        changes.save_activity(obj, user=request.user)
 
 
 @admin.register(ActivityChange)
@@ -131,6 +131,6 @@ class ActivityNoticeAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("立即发送所选的待发送或失败提醒"))
     def send_now(self, request, queryset):
-        sent = sum(services.send_activity_notice(pk) for pk in queryset.values_list("pk", flat=True))
+        sent = sum(reminders.send_activity_notice(pk) for pk in queryset.values_list("pk", flat=True))
         level = messages.SUCCESS if sent else messages.WARNING
         self.message_user(request, ngettext("已发送 %d 条提醒。", "已发送 %d 条提醒。", sent) % sent, level)

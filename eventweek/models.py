@@ -389,7 +389,7 @@ class ActivityNotice(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     # When the SENDING claim was taken: if its worker dies mid-send, a later run takes the row over once the lease
-    # (eventweek.services.NOTICE_CLAIM_LEASE_MINUTES) has run out.
+    # (settings.NOTICE_CLAIM_LEASE_MINUTES) has run out.
     claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
 
     class Meta:

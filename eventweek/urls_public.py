@@ -1,10 +1,11 @@
 from django.urls import path
 
+from eventweek import views_home
 from eventweek import views_public as views
 
 # Public pages: /weeks/<slug>/..., no login.
 urlpatterns = [
-    path("weeks/<slug:slug>/", views.week_detail, name="week"),
+    path("weeks/<slug:slug>/", views_home.week_detail, name="week"),
     path("weeks/<slug:slug>/calendar.ics", views.week_ics, name="week_ics"),
     path("weeks/<slug:slug>/poster/", views.poster, name="poster"),
     path("weeks/<slug:slug>/changes/", views.changes, name="changes"),

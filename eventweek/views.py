@@ -1,10 +1,12 @@
-"""Pages of the core app: the home page, the signed-in user's workbench, the health check and the error pages."""
+"""Pages of the core app outside any week: the health check, the error pages and the login lockout.
+
+The home page and the workbench show feature apps' parts: they live in the composing module, `views_home`.
+"""
 
 import logging
 import sys
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -12,28 +14,6 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from eventweek import services
-from eventweek.models import Week
-from reporting.services import weeks_to_report, weeks_to_review
-
-
-def home(request):
-    weeks = Week.objects.filter(published_at__isnull=False).select_related("organizer").order_by("-start_date", "slug")
-    return render(request, "eventweek/home.html", {"weeks": weeks})
-
-
-@login_required
-def dashboard(request):
-    """The workbench: what the user's org files, reviews and organizes, one click each."""
-    user = request.user
-    context = {
-        "weeks": services.weeks_for_user(user).order_by("-start_date", "slug"),
-        "report_weeks": weeks_to_report(user),
-        "review_weeks": weeks_to_review(user),
-    }
-    return render(request, "eventweek/dashboard.html", context)
-
 
 logger = logging.getLogger(__name__)
 

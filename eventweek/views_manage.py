@@ -8,33 +8,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from eventweek import services
 from eventweek.errors import DomainError
 from eventweek.forms import ActivityForm, SpecialDayFormSet, WeekForm, special_day_initial
 from eventweek.models import Activity, Week
+from eventweek.services import changes, programme, publishing
+from eventweek.services.access import can_change_week, get_activity_for_user, get_week_for_user, weeks_for_user
+from eventweek.services.weeks import save_week
 
 FORBIDDEN = "eventweek/manage/forbidden.html"
-
-
-def _week_or_404(user, slug: str) -> Week:
-    try:
-        return services.get_week_for_user(user, slug)
-    except Week.DoesNotExist:
-        raise Http404(_("没有找到该活动周。")) from None
-
-
-def _activity_or_404(week: Week, pk: int) -> Activity:
-    try:
-        return services.get_own_activity(week, pk)
-    except Activity.DoesNotExist:
-        # Inherited activities live in the parent week: never editable from here.
-        raise Http404(_("没有找到该活动。")) from None
 
 
 def _forbidden(request, week: Week | None = None):
@@ -60,22 +46,18 @@ def _add_validation_error(form, error: ValidationError) -> None:
 
 @login_required
 def week_list(request):
-    weeks = (
-        services.weeks_for_user(request.user)
-        .select_related("parent")
-        .order_by("-start_date", "organizer__path", "slug")
-    )
+    weeks = weeks_for_user(request.user).select_related("parent").order_by("-start_date", "organizer__path", "slug")
     return render(
         request,
         "eventweek/manage/week_list.html",
-        {"weeks": weeks, "can_change": services.can_change_week(request.user)},
+        {"weeks": weeks, "can_change": can_change_week(request.user)},
     )
 
 
 @login_required
 def week_detail(request, slug):
-    week = _week_or_404(request.user, slug)
-    activities = services.programme(week, public=False)
+    week = get_week_for_user(request.user, slug)
+    activities = programme.programme(week, public=False)
     days = [(day, [a for a in activities if a.first_day == day]) for day in week.days()]
     outside = [a for a in activities if not week.contains_date(a.first_day)]
     context = {
@@ -84,10 +66,10 @@ def week_detail(request, slug):
         "outside": outside,
         "special_days": list(week.special_days.all()),
         "report_orgs": list(week.report_orgs.order_by("path")),
-        "schedule": services.publication_schedule(week),
-        "changes": services.changelog(week)[:20] if week.is_published else [],
+        "schedule": publishing.publication_schedule(week),
+        "changes": programme.changelog(week)[:20] if week.is_published else [],
         "public_changes_url": _public_changes_url(week),
-        "can_change": services.can_change_week(request.user),
+        "can_change": can_change_week(request.user),
     }
     return render(request, "eventweek/manage/week_detail.html", context)
 
@@ -103,7 +85,7 @@ def _week_form_page(request, week: Week | None):
         if form.is_valid() and formset.is_valid():
             try:
                 with transaction.atomic():
-                    saved = services.save_week(
+                    saved = save_week(
                         form.save(commit=False),
                         report_orgs=form.cleaned_data["report_orgs"],
                         special_days=formset.days(),
@@ -122,15 +104,15 @@ def _week_form_page(request, week: Week | None):
 
 @login_required
 def week_new(request):
-    if not services.can_change_week(request.user):
+    if not can_change_week(request.user):
         return _forbidden(request)
     return _week_form_page(request, None)
 
 
 @login_required
 def week_edit(request, slug):
-    week = _week_or_404(request.user, slug)
-    if not services.can_change_week(request.user):
+    week = get_week_for_user(request.user, slug)
+    if not can_change_week(request.user):
         return _forbidden(request, week)
     return _week_form_page(request, week)
 
@@ -138,10 +120,10 @@ def week_edit(request, slug):
 @login_required
 @require_POST
 def week_publish(request, slug):
-    week = _week_or_404(request.user, slug)
-    if not services.can_change_week(request.user):
+    week = get_week_for_user(request.user, slug)
+    if not can_change_week(request.user):
         return _forbidden(request, week)
-    if services.publish_week(week.pk, force=True):
+    if publishing.publish_week(week.pk, force=True):
         messages.success(request, _("活动周已发布，日程现已公开。"))
     else:
         messages.warning(request, _("该活动周已经发布过了。"))
@@ -154,7 +136,7 @@ def _activity_form_page(request, week: Week, activity: Activity | None):
         form = ActivityForm(request.POST, instance=instance, week=week)
         if form.is_valid():
             try:
-                saved = services.save_activity(form.save(commit=False), user=request.user)
+                saved = changes.save_activity(form.save(commit=False), user=request.user)
             except ValidationError as error:
                 _add_validation_error(form, error)
             else:
@@ -167,26 +149,26 @@ def _activity_form_page(request, week: Week, activity: Activity | None):
 
 @login_required
 def activity_new(request, slug):
-    week = _week_or_404(request.user, slug)
-    if not services.can_change_week(request.user):
+    week = get_week_for_user(request.user, slug)
+    if not can_change_week(request.user):
         return _forbidden(request, week)
     return _activity_form_page(request, week, None)
 
 
 @login_required
 def activity_edit(request, slug, pk):
-    week = _week_or_404(request.user, slug)
-    activity = _activity_or_404(week, pk)
-    if not services.can_change_week(request.user):
+    activity = get_activity_for_user(request.user, slug, pk)
+    week = activity.week
+    if not can_change_week(request.user):
         return _forbidden(request, week)
     return _activity_form_page(request, week, activity)
 
 
 def _change_activity_status(request, slug, pk, service, done_message):
     """Cancel or restore one of the week's own activities through its service, then back to the week."""
-    week = _week_or_404(request.user, slug)
-    activity = _activity_or_404(week, pk)
-    if not services.can_change_week(request.user):
+    activity = get_activity_for_user(request.user, slug, pk)
+    week = activity.week
+    if not can_change_week(request.user):
         return _forbidden(request, week)
     try:
         service(activity, user=request.user)
@@ -200,10 +182,10 @@ def _change_activity_status(request, slug, pk, service, done_message):
 @login_required
 @require_POST
 def activity_cancel(request, slug, pk):
-    return _change_activity_status(request, slug, pk, services.cancel_activity, _("活动“%(title)s”已取消。"))
+    return _change_activity_status(request, slug, pk, changes.cancel_activity, _("活动“%(title)s”已取消。"))
 
 
 @login_required
 @require_POST
 def activity_restore(request, slug, pk):
-    return _change_activity_status(request, slug, pk, services.restore_activity, _("活动“%(title)s”已恢复。"))
+    return _change_activity_status(request, slug, pk, changes.restore_activity, _("活动“%(title)s”已恢复。"))

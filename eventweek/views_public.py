@@ -1,43 +1,28 @@
-"""Public pages of a week (no login): the programme, one activity, the feeds, QR codes, the poster, the changelog."""
+"""Public pages of a week (no login): one activity, the feeds, QR codes, the poster, the changelog.
+
+The week page itself shows the quizzes too, so it is composed in `eventweek.views_home` from `week_page_context`.
+"""
 
 import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from eventweek import qr, services
+from eventweek import qr
 from eventweek.ical import ProgrammeCalendar
 from eventweek.models import Activity, SpecialDay, Week
-from quiz.services import public_quizzes_for_week
+from eventweek.services.programme import changelog, programme
+from eventweek.services.public import get_public_activity, get_public_week, get_published_week
 
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 QR_MAX_AGE = 60 * 60
 FEED_MAX_AGE = 5 * 60
-
-
-# -- fetching ------------------------------------------------------------------------------------------------------
-
-
-def get_week_or_404(slug: str) -> Week:
-    """The week by slug with its ancestors and their organizers in one query (labels of inherited activities)."""
-    weeks = Week.objects.select_related(
-        "organizer", "parent__organizer", "parent__parent__organizer", "parent__parent__parent"
-    )
-    return get_object_or_404(weeks, slug=slug)
-
-
-def get_programme_activity_or_404(week: Week, activity_id: int) -> Activity:
-    """A published activity of the week's programme (inherited included), else 404."""
-    activity = services.get_programme_activity(week, activity_id, public=True)
-    if activity is None:
-        raise Http404(_("没有找到该活动。"))
-    return activity
 
 
 # -- presentation --------------------------------------------------------------------------------------------------
@@ -126,11 +111,11 @@ def subscribe_links(week: Week) -> dict[str, str]:
 # -- pages ---------------------------------------------------------------------------------------------------------
 
 
-def week_detail(request, slug):
-    week = get_week_or_404(slug)
+def week_page_context(week: Week) -> dict:
+    """The public week page's context from the core app alone; the composing module adds what feature apps show."""
     context = {"week": week, "published": week.is_published}
     if week.is_published:
-        activities = services.programme(week, public=True)
+        activities = programme(week, public=True)
         whole_week = [a for a in activities if spans_week(a, week)]
         daily = [a for a in activities if not spans_week(a, week)]
         special_days = list(week.special_days.all())
@@ -140,14 +125,13 @@ def week_detail(request, slug):
             "days": programme_days(week, daily, special_days),
             "links": subscribe_links(week),
             "ancestors": week.ancestry()[1:],
-            "quizzes": public_quizzes_for_week(week),
         }
-    return render(request, "eventweek/public/week.html", context)
+    return context
 
 
 def activity_detail(request, slug, pk):
-    week = get_week_or_404(slug)
-    activity = get_programme_activity_or_404(week, pk)
+    week = get_public_week(slug)
+    activity = get_public_activity(week, pk)
     context = {
         "week": week,
         "activity": activity,
@@ -167,15 +151,13 @@ def _calendar_response(exporter: ProgrammeCalendar) -> HttpResponse:
 
 def week_ics(request, slug):
     """The week's feed, inherited activities included. An unpublished week has no feed yet (404)."""
-    week = get_week_or_404(slug)
-    if not week.is_published:
-        raise Http404(_("该活动周尚未发布。"))
-    return _calendar_response(ProgrammeCalendar(week, services.programme(week, public=True)))
+    week = get_published_week(slug)
+    return _calendar_response(ProgrammeCalendar(week, programme(week, public=True)))
 
 
 def activity_ics(request, slug, pk):
-    week = get_week_or_404(slug)
-    activity = get_programme_activity_or_404(week, pk)
+    week = get_public_week(slug)
+    activity = get_public_activity(week, pk)
     exporter = ProgrammeCalendar(week, [activity], name=activity.title, filename=f"{week.slug}-{activity.pk}.ics")
     return _calendar_response(exporter)
 
@@ -187,31 +169,27 @@ def _qr_response(content: bytes, content_type: str) -> HttpResponse:
 
 
 def activity_qr_svg(request, slug, pk):
-    week = get_week_or_404(slug)
-    activity = get_programme_activity_or_404(week, pk)
+    week = get_public_week(slug)
+    activity = get_public_activity(week, pk)
     return _qr_response(qr.qr_svg_document(activity.target_url(week)), "image/svg+xml")
 
 
 def activity_qr_png(request, slug, pk):
-    week = get_week_or_404(slug)
-    activity = get_programme_activity_or_404(week, pk)
+    week = get_public_week(slug)
+    activity = get_public_activity(week, pk)
     return _qr_response(qr.qr_png(activity.target_url(week)), "image/png")
 
 
 def poster(request, slug):
     """An A4 sheet: every activity with its QR code, in place of disposable signs."""
-    week = get_week_or_404(slug)
-    if not week.is_published:
-        raise Http404(_("该活动周尚未发布。"))
+    week = get_published_week(slug)
     items = [
         {"activity": a, "when": when_text(a), "qr_svg": qr.qr_svg(a.target_url(week))}
-        for a in services.programme(week, public=True)
+        for a in programme(week, public=True)
     ]
     return render(request, "eventweek/public/poster.html", {"week": week, "items": items})
 
 
 def changes(request, slug):
-    week = get_week_or_404(slug)
-    if not week.is_published:
-        raise Http404(_("该活动周尚未发布。"))
-    return render(request, "eventweek/public/changes.html", {"week": week, "changes": services.changelog(week)})
+    week = get_published_week(slug)
+    return render(request, "eventweek/public/changes.html", {"week": week, "changes": changelog(week)})

@@ -7,8 +7,10 @@ import time_machine
 from django.urls import reverse
 from django_q.models import Schedule
 
-from eventweek import services
 from eventweek.models import Activity, ActivityChange, Week
+from eventweek.services.changes import cancel_activity, save_activity
+from eventweek.services.programme import changelog
+from eventweek.services.publishing import schedule_publication
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -185,15 +187,15 @@ def test_an_activity_added_after_publication_is_logged_as_added(demo, client_for
 
 def test_the_jiangsu_changelog_holds_national_changes_too(demo):
     activity = launch(demo)
-    services.cancel_activity(activity)
+    cancel_activity(activity)
     own = Activity.objects.get(week=demo.jiangsu, title="能源紧缺体验日")
     own.place = "省级机关各单位"
-    services.save_activity(own)
+    save_activity(own)
 
-    entries = [(c.activity.title, c.action) for c in services.changelog(demo.jiangsu)]
+    entries = [(c.activity.title, c.action) for c in changelog(demo.jiangsu)]
 
     assert entries == [("能源紧缺体验日", "changed"), ("公共机构节能宣传周“云启动”仪式", "cancelled")]
-    assert [(c.activity.title, c.action) for c in services.changelog(demo.national)] == [
+    assert [(c.activity.title, c.action) for c in changelog(demo.national)] == [
         ("公共机构节能宣传周“云启动”仪式", "cancelled")
     ]
 
@@ -202,7 +204,7 @@ def test_publish_now_publishes_a_draft_and_drops_its_schedule(demo, client_for, 
     week = demo.jiangsu
     Week.objects.filter(pk=week.pk).update(published_at=None)
     week.refresh_from_db()
-    services.schedule_publication(week)
+    schedule_publication(week)
     assert Schedule.objects.filter(name=f"eventweek:publish-week:{week.pk}").count() == 1
     client = client_for(demo.user("jiangsu_admin"))
     page = client.get(reverse("eventweek:manage_week", args=[week.slug])).content.decode()

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from eventweek import services
 from eventweek.models import Activity
+from eventweek.services.changes import cancel_activity, save_activity
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -136,7 +136,7 @@ def test_sequence_rises_and_times_move_after_a_change_made_with_save_activity(de
     launch = Activity.objects.get(week=demo.national, kind=Activity.Kind.LAUNCH)
     launch.start = datetime.datetime(2020, 6, 29, 10, 0, tzinfo=SH)
     launch.end = datetime.datetime(2020, 6, 29, 11, 30, tzinfo=SH)
-    services.save_activity(launch)
+    save_activity(launch)
 
     event = by_summary(fetch_calendar(client, "/weeks/2020-national/calendar.ics"))[launch.title]
 
@@ -147,7 +147,7 @@ def test_sequence_rises_and_times_move_after_a_change_made_with_save_activity(de
 
 def test_cancelled_activity_stays_in_the_feed_with_status_cancelled_and_no_reminder(demo, client):
     livestream = Activity.objects.get(week=demo.national, title="“云直播”：天津市机关事务管理局经验分享")
-    services.cancel_activity(livestream)
+    cancel_activity(livestream)
 
     calendar = fetch_calendar(client, "/weeks/2020-national/calendar.ics")
 

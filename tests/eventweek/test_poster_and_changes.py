@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.contrib.staticfiles import finders
 
-from eventweek import services
 from eventweek.models import Activity
+from eventweek.services.changes import cancel_activity, save_activity
 from tests.eventweek.test_qr_codes import decode_svg
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -47,7 +47,7 @@ def test_poster_has_a_print_button_driven_by_a_static_script_and_an_a4_page(demo
 
 def test_poster_marks_cancelled_activities(demo, client):
     tianjin = Activity.objects.get(week=demo.national, title="“云直播”：天津市机关事务管理局经验分享")
-    services.cancel_activity(tianjin)
+    cancel_activity(tianjin)
 
     html = client.get("/weeks/2020-national/poster/").content.decode()
 
@@ -66,7 +66,7 @@ def test_changes_page_shows_when_which_activity_old_and_new_and_the_sequence(dem
     with time_machine.travel(datetime.datetime(2020, 6, 27, 15, 30, tzinfo=SH), tick=False):
         launch.start = datetime.datetime(2020, 6, 29, 10, 0, tzinfo=SH)
         launch.end = datetime.datetime(2020, 6, 29, 11, 0, tzinfo=SH)
-        services.save_activity(launch)
+        save_activity(launch)
 
     response = client.get("/weeks/2020-national/changes/")
 
@@ -88,10 +88,10 @@ def test_changes_page_shows_when_which_activity_old_and_new_and_the_sequence(dem
 
 def test_jiangsu_changes_include_the_national_ones_linked_through_the_jiangsu_week(demo, client):
     quiz = Activity.objects.get(week=demo.national, kind=Activity.Kind.QUIZ)
-    services.cancel_activity(quiz)
+    cancel_activity(quiz)
     sms = Activity.objects.get(week=demo.jiangsu, title="节能公益短信宣传")
     sms.platform = "手机短信、政务微信"
-    services.save_activity(sms)
+    save_activity(sms)
 
     response = client.get("/weeks/2020-jiangsu/changes/")
 

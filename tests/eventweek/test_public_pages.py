@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from eventweek import services
 from eventweek.models import Activity, Week
+from eventweek.services.changes import cancel_activity
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -106,7 +106,7 @@ def test_no_day_is_marked_outside_the_week(demo, client):
 
 def test_cancelled_activity_is_struck_through_and_marked_cancelled(demo, client):
     tianjin = Activity.objects.get(week=demo.national, title="“云直播”：天津市机关事务管理局经验分享")
-    services.cancel_activity(tianjin)
+    cancel_activity(tianjin)
 
     html = client.get("/weeks/2020-jiangsu/").content.decode()
 
@@ -196,7 +196,7 @@ def test_activity_page_shows_place_of_a_local_activity(demo, client):
 
 def test_cancelled_activity_page_says_so(demo, client):
     quiz = Activity.objects.get(week=demo.national, kind=Activity.Kind.QUIZ)
-    services.cancel_activity(quiz)
+    cancel_activity(quiz)
 
     html = client.get(f"/weeks/2020-national/activities/{quiz.pk}/").content.decode()
 
@@ -253,7 +253,7 @@ def test_activity_of_an_unrelated_week_is_not_found(demo, client, suffix):
 
 
 def test_programme_page_links_the_quiz_of_the_week_and_of_its_parent(demo, client):
-    from quiz.services import create_quiz_for_week
+    from quiz.services.setup import create_quiz_for_week
 
     quiz = create_quiz_for_week(demo.national)
 

@@ -10,8 +10,10 @@ from django.utils.module_loading import import_string
 from django_q.models import Schedule
 from icalendar import Calendar
 
-from eventweek import services
 from eventweek.models import Activity, Week
+from eventweek.services.changes import save_activity
+from eventweek.services.publishing import PUBLISH_SCHEDULE_PREFIX
+from eventweek.services.weeks import save_week
 
 SH = ZoneInfo("Asia/Shanghai")
 PUBLISH_AT = datetime.datetime(2021, 6, 20, 9, 0, tzinfo=SH)
@@ -24,7 +26,7 @@ def draft_week(demo, django_capture_on_commit_callbacks):
     """A national week for 2021 saved on 1 June, to be published on 20 June at 09:00, with one activity."""
     with time_machine.travel(datetime.datetime(2021, 6, 1, 10, 0, tzinfo=SH), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            week = services.save_week(
+            week = save_week(
                 Week(
                     slug="2021-national",
                     title=TITLE,
@@ -36,7 +38,7 @@ def draft_week(demo, django_capture_on_commit_callbacks):
                     publish_at=PUBLISH_AT,
                 )
             )
-        activity = services.save_activity(
+        activity = save_activity(
             Activity(
                 week=week,
                 kind=Activity.Kind.LAUNCH,
@@ -51,7 +53,7 @@ def draft_week(demo, django_capture_on_commit_callbacks):
 
 def run_publication_schedule(week: Week):
     """What the django-q2 cluster does when the one-off schedule is due: call its func with its args."""
-    schedule = Schedule.objects.get(name=f"{services.PUBLISH_SCHEDULE_PREFIX}{week.pk}")
+    schedule = Schedule.objects.get(name=f"{PUBLISH_SCHEDULE_PREFIX}{week.pk}")
     return import_string(schedule.func)(*ast.literal_eval(schedule.args))
 
 
@@ -64,7 +66,7 @@ def feed_uids(client, slug) -> list[str]:
 def test_saving_a_draft_week_schedules_its_publication_once_at_publish_at(draft_week):
     week, _activity = draft_week
 
-    schedule = Schedule.objects.get(name=f"{services.PUBLISH_SCHEDULE_PREFIX}{week.pk}")
+    schedule = Schedule.objects.get(name=f"{PUBLISH_SCHEDULE_PREFIX}{week.pk}")
 
     assert schedule.func == "eventweek.tasks.publish_week_task"
     assert ast.literal_eval(schedule.args) == (week.pk,)

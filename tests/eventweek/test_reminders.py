@@ -15,8 +15,15 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.utils.module_loading import import_string
 from django_q.models import Schedule
 
-from eventweek import services
 from eventweek.models import Activity, ActivityNotice, Week
+from eventweek.services.changes import cancel_activity, save_activity
+from eventweek.services.publishing import ensure_schedules
+from eventweek.services.reminders import (
+    create_due_notices,
+    notice_retry_at,
+    send_activity_notice,
+    send_due_activity_reminders,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -45,7 +52,7 @@ def launch(demo):
 
 def run_reminders():
     """What the every-minute django-q2 schedule runs."""
-    services.ensure_schedules()
+    ensure_schedules()
     schedule = Schedule.objects.get(name="eventweek:activity-reminders")
     return import_string(schedule.func)()
 
@@ -98,11 +105,11 @@ def test_running_again_sends_nothing_more(demo):
 
 def test_a_retried_send_of_one_notice_never_sends_twice(demo):
     with at(6, 29, 8, 0):
-        services.create_due_notices()
+        create_due_notices()
         notice = ActivityNotice.objects.get(org__code="320100")
 
-        assert services.send_activity_notice(notice.pk) is True
-        assert services.send_activity_notice(notice.pk) is False
+        assert send_activity_notice(notice.pk) is True
+        assert send_activity_notice(notice.pk) is False
 
     assert recipients() == ["nanjing@jsjn.example.cn"]
     notice.refresh_from_db()
@@ -143,7 +150,7 @@ def test_a_new_time_makes_a_new_version_which_is_announced_again(demo):
     with at(6, 29, 8, 10):
         activity.start = datetime.datetime(2020, 6, 29, 10, 0, tzinfo=SHANGHAI)
         activity.end = datetime.datetime(2020, 6, 29, 11, 0, tzinfo=SHANGHAI)
-        services.save_activity(activity)
+        save_activity(activity)
     mail.outbox.clear()
 
     with at(6, 29, 8, 59):
@@ -161,11 +168,11 @@ def test_a_new_time_makes_a_new_version_which_is_announced_again(demo):
 def test_a_notice_of_an_outdated_version_is_never_sent(demo):
     activity = launch(demo)
     with at(6, 29, 8, 0):
-        services.create_due_notices()
-        services.save_activity(activity)  # no change: still version 0
+        create_due_notices()
+        save_activity(activity)  # no change: still version 0
         activity.place = "国管局"
-        services.save_activity(activity)  # version 1
-        sent = services.send_due_activity_reminders()
+        save_activity(activity)  # version 1
+        sent = send_due_activity_reminders()
 
     assert sent == 18  # the version-1 notices only
     assert set(ActivityNotice.objects.filter(sequence=0).values_list("status", flat=True)) == {"pending"}
@@ -173,7 +180,7 @@ def test_a_notice_of_an_outdated_version_is_never_sent(demo):
 
 
 def test_a_cancelled_activity_gets_no_reminder(demo):
-    services.cancel_activity(launch(demo))
+    cancel_activity(launch(demo))
 
     with at(6, 29, 8, 0):
         assert run_reminders() == 0
@@ -201,13 +208,13 @@ def test_orgs_of_an_unpublished_child_week_are_not_told_yet(demo):
 
 def test_failed_notices_back_off_and_are_retried_until_the_activity_is_over(demo):
     with at(6, 29, 8, 0):
-        services.create_due_notices()
+        create_due_notices()
     notice = ActivityNotice.objects.get(org__code="100000")
 
     slots = []
     for attempts in range(7):
         notice.attempts = attempts
-        slots.append(services.notice_retry_at(notice).astimezone(SHANGHAI).strftime("%H:%M"))
+        slots.append(notice_retry_at(notice).astimezone(SHANGHAI).strftime("%H:%M"))
 
     assert slots == ["08:00", "08:01", "08:03", "08:07", "08:15", "08:30", "08:45"]
 
@@ -321,18 +328,18 @@ class DyingBackend(BaseEmailBackend):
 
 def test_a_notice_whose_worker_died_is_sent_once_the_lease_has_run_out_and_not_before(one_recipient, settings):
     with at(6, 29, 8, 0):
-        services.create_due_notices()
+        create_due_notices()
         notice = ActivityNotice.objects.get()
         settings.EMAIL_BACKEND = "tests.eventweek.test_reminders.DyingBackend"
         with pytest.raises(WorkerKilled):
-            services.send_activity_notice(notice.pk)
+            send_activity_notice(notice.pk)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     notice.refresh_from_db()
     assert (notice.status, notice.attempts) == (ActivityNotice.Status.SENDING, 1)
     assert notice.claimed_at == datetime.datetime(2020, 6, 29, 8, 0, tzinfo=SHANGHAI)
 
     with at(6, 29, 8, 9):
-        assert services.send_activity_notice(notice.pk) is False  # a retried task while the claim is live
+        assert send_activity_notice(notice.pk) is False  # a retried task while the claim is live
         assert run_reminders() == 0
     with at(6, 29, 8, 10):
         assert run_reminders() == 1
@@ -347,7 +354,7 @@ def test_a_notice_whose_worker_died_is_sent_once_the_lease_has_run_out_and_not_b
 
 def test_a_notice_left_sending_before_leases_were_recorded_is_taken_over(one_recipient):
     with at(6, 29, 8, 0):
-        services.create_due_notices()
+        create_due_notices()
         ActivityNotice.objects.update(status=ActivityNotice.Status.SENDING, claimed_at=None, attempts=1)
     with at(6, 29, 8, 1):  # the back-off after one attempt
         assert run_reminders() == 1

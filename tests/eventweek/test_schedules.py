@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 from django_q.models import Schedule
 
-from eventweek import services
 from eventweek.models import Week
+from eventweek.services.publishing import ensure_schedules, publish_due_weeks, schedule_publication
+from eventweek.services.weeks import save_week
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PERIODIC = {
@@ -40,8 +41,8 @@ def draft(week):
 def test_ensure_schedules_twice_leaves_exactly_one_schedule_of_each_name(demo):
     draft(demo.jiangsu)
 
-    services.ensure_schedules()
-    services.ensure_schedules()
+    ensure_schedules()
+    ensure_schedules()
 
     assert periodic_schedules() == expected_periodic()
     assert list(Schedule.objects.filter(name__startswith="eventweek:publish-week:").values_list("name", "args")) == [
@@ -77,7 +78,7 @@ def test_setup_schedules_command_is_idempotent(demo, capsys):
 
 def test_a_new_publication_time_moves_the_one_off_schedule(demo, client_for, django_capture_on_commit_callbacks):
     week = draft(demo.jiangsu)
-    services.schedule_publication(week)
+    schedule_publication(week)
     client = client_for(demo.user("jiangsu_admin"))
     payload = {
         "title": week.title,
@@ -114,7 +115,7 @@ def test_a_new_publication_time_moves_the_one_off_schedule(demo, client_for, dja
 
 def test_the_one_off_schedule_publishes_the_week_at_its_time_and_not_before(demo):
     week = draft(demo.jiangsu)
-    services.schedule_publication(week)
+    schedule_publication(week)
     schedule = Schedule.objects.get(name=f"eventweek:publish-week:{week.pk}")
     task = import_string(schedule.func)
 
@@ -133,8 +134,8 @@ def test_publish_due_weeks_is_a_safety_net_for_a_missed_one_off_schedule(demo):
     draft(demo.jiangsu)
 
     with time_machine.travel(datetime.datetime(2020, 6, 26, 0, 0, tzinfo=SHANGHAI), tick=False):
-        assert services.publish_due_weeks() == 2
-        assert services.publish_due_weeks() == 0
+        assert publish_due_weeks() == 2
+        assert publish_due_weeks() == 0
 
     assert set(Week.objects.values_list("published_at", flat=True)) == {
         datetime.datetime(2020, 6, 26, 0, 0, tzinfo=SHANGHAI)
@@ -147,6 +148,6 @@ def test_saving_a_published_week_removes_any_leftover_schedule(demo, django_capt
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.save_week(demo.jiangsu)
+        save_week(demo.jiangsu)
 
     assert not Schedule.objects.filter(name=f"eventweek:publish-week:{demo.jiangsu.pk}").exists()
