@@ -321,13 +321,13 @@ def bank_export(request, pk):
 @login_required
 def manage_leaderboard(request, pk):
     quiz = _managed_quiz(request, pk)
-    attempts.finalize_expired(quiz.pk)
     return render(
         request,
         "quiz/manage/leaderboard.html",
         {
             "quiz": quiz,
             "rows": results.leaderboard(quiz, 100),
+            "awaiting": results.awaiting_grade(quiz),
             "show_phones": access.can_see_phones(request.user, quiz),
             "tab": "leaderboard",
         },

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from eventweek.errors import DomainError
 from quiz.models import Attempt, PrizeDraw, Quiz
-from quiz.services.attempts import finalize_expired
+from quiz.services.results import awaiting_grade
 
 
 def eligible_attempt_ids(quiz: Quiz, min_score: int) -> list[int]:
@@ -32,7 +32,11 @@ def run_draw(quiz: Quiz, *, prize_count: int, seed: str = "", user=None, now=Non
     now = now or timezone.now()
     if not quiz.is_closed(now):
         raise DomainError(_("竞答尚未结束，结束后才能抽奖。"))
-    finalize_expired(quiz.pk, now)
+    # Attempts whose time ran out are graded by the close task and the minute sweep, not here: a draw before they
+    # ran would leave those people out of the eligible list, so it waits for them.
+    pending = awaiting_grade(quiz, now)
+    if pending:
+        raise DomainError(_("还有 %(n)d 份超时答卷等待系统自动交卷（每分钟处理一次），请稍后再抽奖。") % {"n": pending})
     if prize_count < 1:
         raise DomainError(_("奖品数量必须至少为 1。"))
     seed = (seed or "").strip() or secrets.token_hex(16)

@@ -121,7 +121,7 @@ def ensure_schedules() -> None:
     from django_q.models import Schedule
 
     for name, func, minutes in (
-        (FINALIZE_SCHEDULE, "quiz.tasks.finalize_expired_task", 5),
+        (FINALIZE_SCHEDULE, "quiz.tasks.finalize_expired_task", 1),
         (ROLLUP_SCHEDULE, "quiz.tasks.refresh_participation_task", 5),
         # Exports whose worker died are taken over within minutes (quiz.exporters.recover_stale_exports).
         (EXPORT_SWEEP_SCHEDULE, "quiz.tasks.recover_exports_task", 1),

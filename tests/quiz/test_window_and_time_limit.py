@@ -152,6 +152,6 @@ def test_the_periodic_sweep_is_scheduled_at_migrate(db):
     ensure_schedules()
     ensure_schedules()
     sweep = Schedule.objects.get(name="quiz:finalize-expired")
-    assert (sweep.func, sweep.schedule_type, sweep.minutes) == ("quiz.tasks.finalize_expired_task", "I", 5)
+    assert (sweep.func, sweep.schedule_type, sweep.minutes) == ("quiz.tasks.finalize_expired_task", "I", 1)
     rollup = Schedule.objects.get(name="quiz:participation-rollup")
     assert rollup.func == "quiz.tasks.refresh_participation_task"
