@@ -418,6 +418,7 @@ def manage_export(request, pk, job_id):
                 "percent": job.percent,
                 "rows_done": job.rows_done,
                 "rows_total": job.rows_total,
+                "error": job.error,
             }
         )
     can_download = job.kind != ExportJob.Kind.ATTEMPTS or access.can_see_phones(request.user, quiz)

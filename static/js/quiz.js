@@ -91,7 +91,12 @@
           var download = document.getElementById("export-download");
           if (data.status === "done") {
             if (download) download.hidden = false;
-          } else if (data.status !== "failed") {
+          } else if (data.status === "failed") {
+            // Why it failed, without a reload (the page only had it when it was rendered).
+            var error = document.getElementById("export-error");
+            error.textContent = data.error;
+            error.hidden = !data.error;
+          } else {
             setTimeout(poll, 1500);
           }
         });

@@ -78,7 +78,14 @@ def test_the_attempts_export_reads_back(client_for, demo, jiangsu_quiz, finished
     job.refresh_from_db()
     assert (job.status, job.rows_done, job.rows_total, job.percent) == ("done", 2, 2, 100)
     progress = client.get(reverse("quiz:manage_export", args=[jiangsu_quiz.pk, job.pk]), {"format": "json"}).json()
-    assert progress == {"status": "done", "label": "已完成", "percent": 100, "rows_done": 2, "rows_total": 2}
+    assert progress == {
+        "status": "done",
+        "label": "已完成",
+        "percent": 100,
+        "rows_done": 2,
+        "rows_total": 2,
+        "error": "",
+    }
 
 
 def test_the_participation_export_reads_back(
