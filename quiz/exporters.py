@@ -228,10 +228,6 @@ def export_storage() -> QuizExportStorage:
     return QuizExportStorage()
 
 
-def export_dir() -> Path:
-    return Path(export_storage().location)
-
-
 def start_export(quiz: Quiz, kind: str, user=None) -> ExportJob:
     """Record an export job and enqueue the task after commit. The attempts export (every phone in full) is only for
     those access.can_see_phones allows; the others get a DomainError."""

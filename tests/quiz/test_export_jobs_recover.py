@@ -159,7 +159,7 @@ def _stop_outside_a_write(cluster, path: str) -> None:
 
 
 def _files():
-    return sorted(path.name for path in exporters.export_dir().glob("*.xlsx"))
+    return sorted(path.name for path in Path(exporters.export_storage().location).glob("*.xlsx"))
 
 
 def test_an_export_whose_cluster_was_killed_is_run_again_to_done_after_the_lease(
