@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "eventweek",
     "reporting",
     "quiz",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -247,8 +248,11 @@ LOGGING = {
 # Which apps contribute demo data, in order (python manage.py load_demo).
 DEMO_LOADERS = ["eventweek.demo.load", "reporting.demo.load", "quiz.demo.load", "reporting.summary.demo.load"]
 
-# Activity notices: how long a worker's claim on a notice holds before another run may take it over.
-NOTICE_CLAIM_LEASE_MINUTES = env_int("NOTICE_CLAIM_LEASE_MINUTES", 10, minimum=1)
+# The one outbox (eventweek.outbox) of every notice: how long a worker's claim holds before another run may take the
+# row over, the longest wait between two tries (1, 2, 4 … minutes up to this), and how many tries before giving up.
+OUTBOX_LEASE_MINUTES = env_int("OUTBOX_LEASE_MINUTES", 10, minimum=1)
+OUTBOX_RETRY_CAP_MINUTES = env_int("OUTBOX_RETRY_CAP_MINUTES", 15, minimum=1)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 
 # Daily reports: the size of one picture, pictures per report, and the pixels one picture may decode to. 40
 # megapixels decode to at most 160 MB (Pillow keeps RGB as 4 bytes a pixel): what keeps one upload near 300 MB of

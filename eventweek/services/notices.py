@@ -16,10 +16,10 @@ logger = logging.getLogger(__name__)
 
 def notice_claim_lease() -> datetime.timedelta:
     """How long a claim holds before another run may take the notice over."""
-    # A claim (status SENDING) is a lease of NOTICE_CLAIM_LEASE_MINUTES: a worker that dies mid-send leaves its row
+    # A claim (status SENDING) is a lease of OUTBOX_LEASE_MINUTES: a worker that dies mid-send leaves its row
     # SENDING, and a later run takes it over once the lease has run out. It is far longer than one send may take
     # (EMAIL_TIMEOUT is seconds), so a live claim is never taken twice.
-    return datetime.timedelta(minutes=settings.NOTICE_CLAIM_LEASE_MINUTES)
+    return datetime.timedelta(minutes=settings.OUTBOX_LEASE_MINUTES)
 
 
 def claimable_notices(status_field: str = "status") -> Q:
