@@ -1,0 +1,52 @@
+"""The audit log's action codes (dotted, stored) and their Chinese labels (shown)."""
+
+from django.utils.translation import gettext_lazy as _
+
+WEEK_PUBLISH = "week.publish"
+ACTIVITY_CHANGE = "activity.change"
+ACTIVITY_CANCEL = "activity.cancel"
+ACTIVITY_RESTORE = "activity.restore"
+HIGHLIGHTS_FORWARD = "highlights.forward"
+INBOX_ADOPT = "inbox.adopt"
+INBOX_COMMENT = "inbox.comment"
+REPORT_RETURN = "report.return"
+REPORT_COMMENT = "report.comment"
+QUIZ_DRAW = "quiz.draw"
+QUIZ_SETTINGS = "quiz.settings"
+QUIZ_BANK_IMPORT = "quiz.bank_import"
+USER_CREATE = "user.create"
+USER_DEACTIVATE = "user.deactivate"
+USER_ROLE = "user.role"
+USER_PASSWORD_RESET = "user.password_reset"
+ORG_CHANGE = "org.change"
+ORG_MOVE = "org.move"
+EXPORT_PERSONAL_DATA = "export.personal_data"
+
+LABELS = {
+    WEEK_PUBLISH: _("发布活动周"),
+    ACTIVITY_CHANGE: _("变更活动"),
+    ACTIVITY_CANCEL: _("取消活动"),
+    ACTIVITY_RESTORE: _("恢复活动"),
+    HIGHLIGHTS_FORWARD: _("上报亮点"),
+    INBOX_ADOPT: _("采用"),
+    INBOX_COMMENT: _("回复意见"),
+    REPORT_RETURN: _("退回修改"),
+    REPORT_COMMENT: _("点评"),
+    QUIZ_DRAW: _("抽奖"),
+    QUIZ_SETTINGS: _("修改竞答设置"),
+    QUIZ_BANK_IMPORT: _("导入题库"),
+    USER_CREATE: _("创建用户"),
+    USER_DEACTIVATE: _("停用用户"),
+    USER_ROLE: _("修改角色"),
+    USER_PASSWORD_RESET: _("重置密码"),
+    ORG_CHANGE: _("修改单位信息"),
+    ORG_MOVE: _("移动单位"),
+    EXPORT_PERSONAL_DATA: _("导出个人信息"),
+}
+
+CHOICES = list(LABELS.items())
+
+
+def label(code: str) -> str:
+    """The Chinese label of an action code (the code itself for one not listed)."""
+    return str(LABELS.get(code, code))
