@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eventweek.models import LOCAL_TZ, Activity, Org, Week
+from eventweek.phones import mask_phone
 
 LETTERS = "ABCDEF"
 TRUE_FALSE_OPTIONS = ["正确", "错误"]
@@ -22,13 +23,6 @@ def new_token() -> str:
 
 def new_bank_version() -> int:
     return secrets.randbelow(2**31 - 1) + 1
-
-
-def mask_phone(phone: str) -> str:
-    """13812345678 → 138****5678."""
-    if len(phone) >= 7:
-        return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-    return "*" * len(phone)
 
 
 class Quiz(models.Model):

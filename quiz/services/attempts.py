@@ -5,8 +5,6 @@ whose time ran out (the close task and the periodic sweep, never a page view).""
 import datetime
 import logging
 import random
-import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from eventweek.errors import DomainError, NotFound
 from eventweek.models import LOCAL_TZ, Org
+from eventweek.phones import normalize_phone
 from quiz.models import LETTERS, Attempt, Question, Quiz
 from quiz.services import sheet
 from quiz.services.bank_cache import bank_questions, bank_rows
@@ -23,39 +22,8 @@ from quiz.services.grading import ANSWER_PREFIX, check_token, clean_answers, gra
 
 logger = logging.getLogger(__name__)
 
-# ASCII digits only: `\d` would also match every other script's digits, and each spelling would be another person.
-PHONE_RE = re.compile(r"1[3-9][0-9]{9}")
-# What people type between the digits of a phone number (after NFKC, so full-width forms are already ASCII).
-_PHONE_SEPARATORS = frozenset(" -.()")
 # At most this many expired attempts are finalised by one run of the sweep (the next run takes the rest).
 FINALIZE_BATCH = 10000
-
-
-def normalize_phone(phone: str) -> str:
-    """The one spelling of a mainland mobile number ("13812345678") that is stored, looked up and made unique; a
-    ValueError with a Chinese message when it is not one.
-
-    NFKC first (a full-width １３８… typed on a Chinese input method is ASCII after it), then every other decimal digit
-    (Arabic-Indic ١٣٨…, Devanagari…, which NFKC leaves alone) as its ASCII digit, so no script spells a second person;
-    then spaces, dashes (any kind), dots, parentheses and invisible format characters go, then a leading +86 or 0086.
-    """
-    text = unicodedata.normalize("NFKC", phone or "")
-    kept = []
-    for char in text:
-        if char.isdecimal():
-            kept.append(str(unicodedata.decimal(char)))
-        elif char in _PHONE_SEPARATORS or char.isspace() or unicodedata.category(char) in ("Pd", "Cf"):
-            continue
-        else:
-            kept.append(char)
-    cleaned = "".join(kept)
-    for prefix in ("+86", "0086"):
-        if cleaned.startswith(prefix):
-            cleaned = cleaned[len(prefix) :]
-            break
-    if not PHONE_RE.fullmatch(cleaned):
-        raise ValueError(_("手机号应为 11 位数字、以 1 开头，例如 13812345678。"))
-    return cleaned
 
 
 def draw_paper(quiz: Quiz, rng: random.Random | None = None) -> list[dict]:
