@@ -11,20 +11,21 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from eventweek.deadlines import DeadlineStatus
 from eventweek.models import LOCAL_TZ, Week
 from eventweek.xlsx import PERCENT, Sheet, Styled, XlsxExporter
-from reporting.models import Highlight, ItemKind, ReportItem, ReportPicture, ReportStatus
+from reporting.models import Highlight, ItemKind, ReportItem, ReportPicture
 from reporting.services.dashboard import Dashboard, build_dashboard
 from reporting.services.status import cell_status
 
 # Status colours, the same as the dashboard's (static/css/reporting.css).
 STATUS_FILLS = {
-    ReportStatus.ON_TIME: "C6EFCE",
-    ReportStatus.SUBMITTED: "C6EFCE",
-    ReportStatus.LATE: "FFEB9C",
-    ReportStatus.MISSING: "FFC7CE",
-    ReportStatus.NOT_DUE: "EDEDED",
-    ReportStatus.OPEN: "EDEDED",
+    DeadlineStatus.ON_TIME: "C6EFCE",
+    DeadlineStatus.SUBMITTED: "C6EFCE",
+    DeadlineStatus.LATE: "FFEB9C",
+    DeadlineStatus.MISSING: "FFC7CE",
+    DeadlineStatus.NOT_DUE: "EDEDED",
+    DeadlineStatus.OPEN: "EDEDED",
 }
 # The grid and the items freeze the header row and the unit column.
 FREEZE = "B2"
@@ -140,7 +141,7 @@ class ReportItemsExporter(XlsxExporter):
         # Labels resolved once: get_FOO_display() translates lazily on every call.
         kinds = {value: str(label) for value, label in ItemKind.choices}
         modes = {value: str(label) for value, label in ReportItem.Mode.choices}
-        statuses = {value: str(label) for value, label in ReportStatus.choices}
+        statuses = {value: str(label) for value, label in DeadlineStatus.choices}
         for item in self.queryset().iterator(chunk_size=2000):
             report = item.report
             status = cell_status(week, report.org, report.day, report, self.now)

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from eventweek.deadlines import DeadlineStatus
 from eventweek.errors import DomainError
 from reporting.exporters import ReportItemsExporter, StatusGridExporter
 from reporting.forms import HighlightForm, ItemFormSet, ReportForm, item_initial
-from reporting.models import ReportStatus
 from reporting.pictures import max_pictures
 from reporting.services import access, submission
 from reporting.services import dashboard as dashboards
@@ -107,7 +107,7 @@ def report_edit(request, slug, code, day):
                     form.add_error(None, message)
             else:
                 if created:
-                    status = ReportStatus(report.versions.order_by("-number").first().status).label
+                    status = DeadlineStatus(report.versions.order_by("-number").first().status).label
                     messages.success(request, f"已提交第 {report.version} 版（{status}）。")
                 else:
                     messages.info(request, "该表单已提交过，未重复提交。")
@@ -172,7 +172,7 @@ def dashboard(request, slug):
             "board": board,
             "can_review": access.can_review(request.user, week),
             "has_children": week.children.exists(),
-            "statuses": [ReportStatus.ON_TIME, ReportStatus.LATE, ReportStatus.MISSING, ReportStatus.NOT_DUE],
+            "statuses": [DeadlineStatus.ON_TIME, DeadlineStatus.LATE, DeadlineStatus.MISSING, DeadlineStatus.NOT_DUE],
         },
     )
 

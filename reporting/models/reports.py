@@ -7,12 +7,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from eventweek.deadlines import DeadlineStatus
 from eventweek.models import Activity, Org, Week
 from eventweek.storage import PrivateStorage
 
 __all__ = [
     "ItemKind",
-    "ReportStatus",
     "DailyReport",
     "ReportItem",
     "ReportPicture",
@@ -50,17 +50,6 @@ class ItemKind(models.TextChoices):
     RECYCLING = "recycling", _("废旧物品回收")
     PROMOTION = "promotion", _("新产品新技术推广")
     OTHER = "other", _("其他")
-
-
-class ReportStatus(models.TextChoices):
-    """The status of one (org, day) cell, computed from the server clock and the week's cutoff."""
-
-    NOT_DUE = "not_due", _("未到截止")
-    ON_TIME = "on_time", _("按时报送")
-    LATE = "late", _("迟报")
-    MISSING = "missing", _("缺报")
-    SUBMITTED = "submitted", _("已报送")  # orgs without a cutoff (provincial-level units)
-    OPEN = "open", _("未报送")  # orgs without a cutoff, nothing yet
 
 
 class DailyReport(models.Model):
@@ -196,7 +185,7 @@ class ReportVersion(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    status = models.CharField(_("状态"), max_length=20, choices=ReportStatus.choices)
+    status = models.CharField(_("状态"), max_length=20, choices=DeadlineStatus.choices)
     # {"narrative", "contact_name", "contact_phone", "items": [{..., "pictures": [{"id", "caption"}]}]}
     snapshot = models.JSONField(_("内容快照"), default=dict)
     # The idempotency token of the form that produced this version: a network retry adds nothing.

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from eventweek.deadlines import DeadlineStatus
 from eventweek.models import Org, User, Week
-from reporting.models import DailyReport, ReportStatus
+from reporting.models import DailyReport
 from reporting.services.status import SUBMITTED_STATUSES, cell_status
 
 
@@ -26,15 +27,15 @@ class Tally:
     pictures: int = 0
 
     def add(self, status: str, report: DailyReport | None) -> None:
-        if status == ReportStatus.NOT_DUE or status == ReportStatus.OPEN:
+        if status == DeadlineStatus.NOT_DUE or status == DeadlineStatus.OPEN:
             self.not_due += 1
         else:
             self.expected += 1
-        if status in (ReportStatus.ON_TIME, ReportStatus.SUBMITTED):
+        if status in (DeadlineStatus.ON_TIME, DeadlineStatus.SUBMITTED):
             self.on_time += 1
-        elif status == ReportStatus.LATE:
+        elif status == DeadlineStatus.LATE:
             self.late += 1
-        elif status == ReportStatus.MISSING:
+        elif status == DeadlineStatus.MISSING:
             self.missing += 1
         if status in SUBMITTED_STATUSES:
             self.submitted += 1
@@ -69,12 +70,12 @@ def _percent(rate: float | None) -> str:
 
 
 SHORT_LABELS = {
-    ReportStatus.ON_TIME: "按时",
-    ReportStatus.SUBMITTED: "已报",
-    ReportStatus.LATE: "迟报",
-    ReportStatus.MISSING: "缺报",
-    ReportStatus.NOT_DUE: "—",
-    ReportStatus.OPEN: "—",
+    DeadlineStatus.ON_TIME: "按时",
+    DeadlineStatus.SUBMITTED: "已报",
+    DeadlineStatus.LATE: "迟报",
+    DeadlineStatus.MISSING: "缺报",
+    DeadlineStatus.NOT_DUE: "—",
+    DeadlineStatus.OPEN: "—",
 }
 
 
@@ -87,7 +88,7 @@ class Cell:
 
     @property
     def status_label(self) -> str:
-        return str(ReportStatus(self.status).label)
+        return str(DeadlineStatus(self.status).label)
 
     @property
     def short_label(self) -> str:
@@ -236,11 +237,11 @@ def week_report_stats(week: Week, orgs, now: datetime.datetime | None = None) ->
             if org.pk not in report_org_ids and report is None:
                 continue
             status = cell_status(week, org, day, report, now)
-            if status in (ReportStatus.ON_TIME, ReportStatus.SUBMITTED):
+            if status in (DeadlineStatus.ON_TIME, DeadlineStatus.SUBMITTED):
                 stats["on_time"] += 1
-            elif status == ReportStatus.LATE:
+            elif status == DeadlineStatus.LATE:
                 stats["late"] += 1
-            elif status == ReportStatus.MISSING:
+            elif status == DeadlineStatus.MISSING:
                 stats["missing"] += 1
             else:
                 stats["not_due"] += 1

@@ -6,14 +6,15 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from eventweek.deadlines import DeadlineStatus
 from eventweek.models import LOCAL_TZ, Org, Week
-from reporting.models import DailyReport, ReportStatus
+from reporting.models import DailyReport
 
 # Orgs at these levels report before the daily cutoff; provincial-level units and departments report "promptly".
 CUTOFF_LEVELS = {Org.Level.CITY, Org.Level.COUNTY}
 
 
-SUBMITTED_STATUSES = {ReportStatus.ON_TIME, ReportStatus.LATE, ReportStatus.SUBMITTED}
+SUBMITTED_STATUSES = {DeadlineStatus.ON_TIME, DeadlineStatus.LATE, DeadlineStatus.SUBMITTED}
 
 
 def local_today(now: datetime.datetime | None = None) -> datetime.date:
@@ -28,8 +29,8 @@ def has_cutoff(org: Org) -> bool:
 def submission_status(week: Week, org: Org, day: datetime.date, at: datetime.datetime) -> str:
     """The status a submission at `at` earns: on time strictly before the cutoff, late from the cutoff on."""
     if not has_cutoff(org):
-        return ReportStatus.SUBMITTED
-    return ReportStatus.ON_TIME if at < week.cutoff_for(day) else ReportStatus.LATE
+        return DeadlineStatus.SUBMITTED
+    return DeadlineStatus.ON_TIME if at < week.cutoff_for(day) else DeadlineStatus.LATE
 
 
 def cell_status(
@@ -40,8 +41,8 @@ def cell_status(
     if report is not None and report.first_submitted_at is not None:
         return submission_status(week, org, day, report.first_submitted_at)
     if not has_cutoff(org):
-        return ReportStatus.OPEN
-    return ReportStatus.MISSING if now >= week.cutoff_for(day) else ReportStatus.NOT_DUE
+        return DeadlineStatus.OPEN
+    return DeadlineStatus.MISSING if now >= week.cutoff_for(day) else DeadlineStatus.NOT_DUE
 
 
 def check_report_day(week: Week, day: datetime.date, now: datetime.datetime | None = None) -> None:

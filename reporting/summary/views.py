@@ -43,8 +43,8 @@ def summary_index(request):
                     "summary": summary,
                     "receiving": receiving,
                     "status": status,
-                    "label": deadlines.DeadlineStatus.LABELS[status],
-                    "badge": deadlines.DeadlineStatus.BADGES[status],
+                    "label": deadlines.status_label(status),
+                    "badge": status.badge,
                 }
             )
     boards = summary_access.board_weeks_for_user(user)
@@ -156,8 +156,8 @@ def _context(summary, **extra):
         "org": summary.org,
         "submissions": submissions,
         "status": status,
-        "status_label": deadlines.DeadlineStatus.LABELS[status],
-        "status_badge": deadlines.DeadlineStatus.BADGES[status],
+        "status_label": deadlines.status_label(status),
+        "status_badge": status.badge,
         "receiving": summary.receiving_week,
         "has_pdf": pdf.pdf_available(),
         "remaining": max(0, summary.char_limit - summary.char_count),
@@ -328,5 +328,5 @@ def summary_board(request, slug):
     """Which orgs have sent their summary to this week's organizer, on time or late, each one click away."""
     week = summary_access.get_board_week_for_user(request.user, slug)
     rows = deadlines.summary_board(week)
-    counts = {key: sum(1 for r in rows if r.status == key) for key in deadlines.DeadlineStatus.LABELS}
+    counts = {key: sum(1 for r in rows if r.status == key) for key in deadlines.SUMMARY_STATUSES}
     return render(request, "reporting/summary/board.html", {"week": week, "rows": rows, "counts": counts})

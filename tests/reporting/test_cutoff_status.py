@@ -2,7 +2,7 @@
 
 import datetime
 
-from reporting.models import ReportStatus
+from eventweek.deadlines import DeadlineStatus as ReportStatus
 from reporting.services.status import cell_status, submission_status
 from reporting.services.submission import ItemInput
 

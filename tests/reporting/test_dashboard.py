@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from eventweek.deadlines import DeadlineStatus as ReportStatus
 from eventweek.models import Week
-from reporting.models import ReportStatus
 from reporting.services import dashboard as services
 
 from .conftest import DAY1, at, image_bytes, item

@@ -1,7 +1,8 @@
 """The demo data gives make run a living dashboard: on time, late, missing, pictures, highlights, a package."""
 
+from eventweek.deadlines import DeadlineStatus as ReportStatus
 from reporting import demo as reporting_demo
-from reporting.models import DailyReport, ForwardedPackage, Highlight, ReportPicture, ReportStatus
+from reporting.models import DailyReport, ForwardedPackage, Highlight, ReportPicture
 from reporting.services import dashboard as services
 
 

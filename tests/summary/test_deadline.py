@@ -3,13 +3,9 @@
 import time_machine
 from django.core import mail
 
+from eventweek.deadlines import DeadlineStatus
 from reporting.models.summaries import SummaryReminder
-from reporting.summary.services.deadlines import (
-    DeadlineStatus,
-    send_summary_reminders,
-    summary_board,
-    summary_deadline_status,
-)
+from reporting.summary.services.deadlines import send_summary_reminders, summary_board, summary_deadline_status
 from reporting.summary.services.editing import start_summary
 from reporting.summary.services.submission import submit_summary
 from tests.summary.conftest import local

@@ -10,7 +10,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from eventweek.deadlines import DeadlineStatus
 from eventweek.models import LOCAL_TZ, Org, Week
 from reporting.models.summaries import Summary, SummaryReminder, SummarySubmission
 from reporting.summary.services.submission import SENDING_LEASE, retry_delay
@@ -35,17 +37,21 @@ def expected_orgs(week: Week):
     return [org for org in orgs if org.pk != week.organizer_id]
 
 
-class DeadlineStatus:
-    ON_TIME = "on_time"
-    LATE = "late"
-    MISSING = "missing"
-    OPEN = "open"
+# A summary is on time, late, missing or open (never "not due" or "submitted" as a daily cell can be).
+SUMMARY_STATUSES = (DeadlineStatus.ON_TIME, DeadlineStatus.LATE, DeadlineStatus.MISSING, DeadlineStatus.OPEN)
+# The summary's own words where the shared label is the daily grid's (迟报, 缺报): a summary is due once, not daily.
+_SUMMARY_WORDS = {
+    DeadlineStatus.LATE: gettext_lazy("逾期报送"),
+    DeadlineStatus.MISSING: gettext_lazy("未报送（已逾期）"),
+}
 
-    LABELS = {ON_TIME: "按时报送", LATE: "逾期报送", MISSING: "未报送（已逾期）", OPEN: "未报送"}
-    BADGES = {ON_TIME: "green", LATE: "amber", MISSING: "red", OPEN: ""}
+
+def status_label(status: str) -> str:
+    """The words a summary page shows for a deadline status."""
+    return str(_SUMMARY_WORDS.get(status, DeadlineStatus(status).label))
 
 
-def deadline_status(due_at, first_submitted_at, now: datetime.datetime) -> str:
+def deadline_status(due_at, first_submitted_at, now: datetime.datetime) -> DeadlineStatus:
     """On time, late, missing (past the deadline with nothing) or open (nothing yet, still time)."""
     if first_submitted_at is not None:
         return DeadlineStatus.LATE if due_at and first_submitted_at > due_at else DeadlineStatus.ON_TIME
@@ -65,11 +71,11 @@ class BoardRow:
 
     @property
     def status_label(self) -> str:
-        return _(DeadlineStatus.LABELS[self.status])
+        return status_label(self.status)
 
     @property
     def badge(self) -> str:
-        return DeadlineStatus.BADGES[self.status]
+        return DeadlineStatus(self.status).badge
 
 
 def summary_board(week: Week, now: datetime.datetime | None = None) -> list[BoardRow]:
@@ -94,7 +100,7 @@ def summary_board(week: Week, now: datetime.datetime | None = None) -> list[Boar
     return rows
 
 
-def summary_deadline_status(summary: Summary, now: datetime.datetime | None = None) -> str:
+def summary_deadline_status(summary: Summary, now: datetime.datetime | None = None) -> DeadlineStatus:
     """The summary's deadline status by its first submission."""
     first = summary.submissions.order_by("submitted_at", "pk").first()
     return deadline_status(summary.due_at, first.submitted_at if first else None, now or timezone.now())
