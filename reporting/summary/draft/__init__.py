@@ -1,1 +1,2 @@
-"""The compiled draft of a summary: the facts gathered (facts.py) and the prose written from them (prose.py)."""
+"""The compiled draft of a summary: the facts gathered (facts.py), the prose written from them (prose.py), and the
+text tools and the cities' abstracts it uses (abstracts.py)."""

@@ -7,7 +7,6 @@ participation per org; recycling), 四、下一步打算. When the full text wou
 """
 
 import datetime
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -15,8 +14,9 @@ from eventweek.models import Activity, Org, Week
 from reporting.models.reports import ItemKind
 from reporting.models.summaries import Summary
 from reporting.summary.docx import DocPicture, SummaryDocument
+from reporting.summary.draft.abstracts import city_abstracts, clip_text
 from reporting.summary.draft.facts import CLOUD_KINDS, DraftPicture, WeekFacts, draft_pictures, gather
-from reporting.summary.wordcount import count_chars, count_document
+from reporting.summary.wordcount import count_document
 
 CN_NUMBERS = "一二三四五六七八九十"
 
@@ -68,40 +68,6 @@ LEVELS = [
 
 def _md(day: datetime.date) -> str:
     return f"{day.month}月{day.day}日"
-
-
-def _stop(text: str) -> str:
-    """End a sentence with a full stop unless it already has one (also inside closing brackets)."""
-    if text.endswith(("。", "！", "？", "…", "。）", "。”")):
-        return text
-    return text + "。"
-
-
-def _clip(text: str, limit: int) -> str:
-    """The first sentences of text within limit characters (Word's count), cut at a sentence or clause end."""
-    text = " ".join((text or "").split()).rstrip("。；;，, ")
-    if not text:
-        return ""
-    if count_chars(text) <= limit:
-        return _stop(text)
-    out = ""
-    for sentence in text.replace("；", "。").split("。"):
-        candidate = (out + "。" if out else "") + sentence.strip()
-        if count_chars(candidate) > limit:
-            break
-        out = candidate
-    if out:
-        return out + "。"
-    chars = []
-    for ch in text:
-        if count_chars("".join(chars) + ch) > limit:
-            break
-        chars.append(ch)
-    cut = "".join(chars)
-    clause = cut.rfind("，")
-    if clause >= len(cut) // 2:
-        return cut[:clause] + "。"
-    return cut.rstrip("，、；“") + "……"
 
 
 def _percent(rate: float | None) -> str:
@@ -160,7 +126,7 @@ def _local_sentence(facts: WeekFacts, detail: Detail) -> str:
     if not local:
         return ""
     titles = _joined([a.title for a in local])
-    first = _clip(local[0].description, 80) if local[0].description and not detail.compact else ""
+    first = clip_text(local[0].description, 80) if local[0].description and not detail.compact else ""
     return f"（二）开展主题宣传活动。围绕宣传周安排，组织开展{titles}等活动。{first}"
 
 
@@ -204,7 +170,7 @@ def _highlight_paragraphs(facts: WeekFacts, detail: Detail, number: int) -> list
     lines = [f"{head}{more}。"]
     for highlight in chosen:
         item = highlight.item
-        text = _clip(item.description or highlight.comment, detail.highlight_chars)
+        text = clip_text(item.description or highlight.comment, detail.highlight_chars)
         who = _name(item.report.org)
         people = f"参与{item.participants}人次，" if item.participants else ""
         title = item.title.replace("“", "‘").replace("”", "’")
@@ -222,52 +188,6 @@ def _city_paragraphs(facts: WeekFacts, detail: Detail, number: int) -> list[str]
         if text:
             lines.append(f"{_name(summary.org)}：{text}")
     return lines
-
-
-def _prose_sentences(body: str) -> list[str]:
-    """The prose sentences of a summary, each with its end mark; headings and sub-headings' titles left out."""
-    from reporting.summary.docx import HEADING1, HEADING2
-
-    sentences = []
-    for raw in body.splitlines():
-        line = " ".join(raw.split())
-        if not line or HEADING1.match(line):
-            continue
-        if HEADING2.match(line):  # "（一）积极参与全国线上活动。…": the sub-heading's title is not news
-            line = line.split("。", 1)[1] if "。" in line else ""
-        sentences.extend(part for part in re.split(r"(?<=[。！？])", line) if part.strip("。！？ "))
-    return sentences
-
-
-def _same_words(sentence: str, org: Org) -> str:
-    """The sentence with the org's own names blanked, so two orgs' stock sentences compare equal."""
-    for name in sorted({org.name, org.short_name} - {""}, key=len, reverse=True):
-        sentence = sentence.replace(name, "○")
-    return sentence.rstrip("。！？；，")
-
-
-def city_abstracts(summaries: list[Summary], limit: int, known: str = "") -> dict[int, str]:
-    """Each summary's own first sentences within limit, by summary id.
-
-    Sentences that every draft carries (the week's dates and theme, "按照…部署，坚持节俭办活动…") would make each
-    abstract the same: a sentence found in another of the summaries (names blanked) or in `known` (the receiver's own
-    text) is skipped, so each abstract starts with what that org alone says. Nothing left: its first sentences as
-    they are.
-    """
-    sentences = {s.pk: _prose_sentences(s.body) for s in summaries}
-    seen = Counter()
-    for summary in summaries:
-        seen.update({_same_words(sentence, summary.org) for sentence in sentences[summary.pk]})
-    told = {sentence.rstrip("。！？；，") for sentence in _prose_sentences(known)}
-    out = {}
-    for summary in summaries:
-        own = [
-            sentence
-            for sentence in sentences[summary.pk]
-            if seen[_same_words(sentence, summary.org)] == 1 and sentence.rstrip("。！？；，") not in told
-        ]
-        out[summary.pk] = _clip("".join(own or sentences[summary.pk]), limit)
-    return out
 
 
 def _coverage(row: dict) -> str:
