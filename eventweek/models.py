@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from eventweek.outbox import OutboxRow, OutboxStatus
+
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 http_url_validator = URLValidator(schemes=["http", "https"], message=_("请输入以 http:// 或 https:// 开头的有效链接。"))
@@ -370,27 +372,17 @@ class ActivityChange(models.Model):
         return f"{self.activity} {self.get_action_display()} v{self.sequence}"
 
 
-class ActivityNotice(models.Model):
+class ActivityNotice(OutboxRow):
     """One reminder for one version of an activity to one org; the row is the claim that stops a second send."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("待发送")
-        SENDING = "sending", _("发送中")
-        SENT = "sent", _("已发送")
-        FAILED = "failed", _("发送失败")
+    # The one outbox's statuses (eventweek.outbox): claimed under a lease, backed off, given up after the attempt cap.
+    Status = OutboxStatus
 
     activity = models.ForeignKey(Activity, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="notices")
     sequence = models.PositiveIntegerField(_("活动版本"))
     org = models.ForeignKey(Org, verbose_name=_("接收单位"), on_delete=models.CASCADE)
     email = models.EmailField(_("邮箱"))
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
-    last_error = models.TextField(_("最后错误"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
-    # When the SENDING claim was taken: if its worker dies mid-send, a later run takes the row over once the lease
-    # (settings.NOTICE_CLAIM_LEASE_MINUTES) has run out.
-    claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("活动提醒")

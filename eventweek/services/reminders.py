@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.template.loader import render_to_string
@@ -11,10 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eventweek.models import LOCAL_TZ, Activity, ActivityNotice, Org, Week
-from eventweek.services.notices import claimable_notices, send_claimed_notice
-
-# A failed notice is retried 1, 2, 4, 8 … minutes after the previous try, at most this many minutes apart.
-NOTICE_RETRY_CAP_MINUTES = 15
+from eventweek.outbox import claimable, deliver
 
 
 def week_recipients(week: Week) -> list[Org]:
@@ -105,20 +103,12 @@ def create_due_notices(now: datetime.datetime | None = None) -> list[int]:
     return created
 
 
-def notice_retry_at(notice: ActivityNotice) -> datetime.datetime:
-    """When a notice may next be tried: at once if never tried, then backing off 1, 2, 4 … minutes (capped)."""
-    delay = sum(min(2**i, NOTICE_RETRY_CAP_MINUTES) for i in range(notice.attempts))
-    return notice.created_at + datetime.timedelta(minutes=delay)
-
-
 def _sendable(now: datetime.datetime):
-    """Notices still worth sending: claimable (see `claimable_notices`), for the current version of a scheduled
-    activity not yet over.
+    """Notices still worth sending: for the current version of a scheduled activity not yet over.
 
     A notice of an older version is never sent: the newer version gets its own.
     """
     return ActivityNotice.objects.filter(
-        claimable_notices(),
         activity__status=Activity.Status.SCHEDULED,
         activity__sequence=F("sequence"),
         activity__end__gt=now,
@@ -148,29 +138,25 @@ def notice_subject(activity: Activity) -> str:
 
 
 def send_activity_notice(notice_id: int, *, now: datetime.datetime | None = None) -> bool:
-    """Send one notice once (see `send_claimed_notice`); rendered before the claim, so a template error cannot leave
-    it stuck in SENDING."""
+    """Send one notice once (see `eventweek.outbox.deliver`); rendered before the claim, so a template error cannot
+    leave it stuck in SENDING."""
     now = now or timezone.now()
     notice = ActivityNotice.objects.select_related("activity__week", "org").filter(pk=notice_id).first()
     if notice is None:
         return False
     activity = notice.activity
     context = {"activity": activity, "org": notice.org, "link": activity_link(activity), "site_url": settings.SITE_URL}
-    return send_claimed_notice(
-        _sendable(now),
-        notice_id,
-        subject=notice_subject(activity),
-        body=render_to_string("eventweek/email/activity_notice.txt", context),
-        to=notice.email,
-    )
+    subject = notice_subject(activity)
+    body = render_to_string("eventweek/email/activity_notice.txt", context)
+    return deliver(_sendable(now), notice_id, lambda row: send_mail(subject, body, None, [row.email]), now=now)
 
 
 def send_due_activity_reminders(now: datetime.datetime | None = None) -> int:
     """Create due notices and send them along with earlier failures whose retry time has come; return how many were sent.
 
-    A failed notice is retried (with back-off) until its activity is over: never dropped while it can still help.
+    A failed notice is retried (with the outbox's back-off, up to its attempt cap) until its activity is over.
     """
     now = now or timezone.now()
     create_due_notices(now)
-    ready = [notice.pk for notice in _sendable(now).order_by("pk") if notice_retry_at(notice) <= now]
+    ready = list(claimable(_sendable(now), now).order_by("pk").values_list("pk", flat=True))
     return sum(send_activity_notice(pk, now=now) for pk in ready)

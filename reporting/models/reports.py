@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eventweek.deadlines import DeadlineStatus
 from eventweek.models import Activity, Org, Week
+from eventweek.outbox import OutboxRow
 from eventweek.storage import PrivateStorage
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "ReportNotice",
     "Highlight",
     "ForwardedPackage",
+    "ReportReview",
     "private_storage",
 ]
 
@@ -79,6 +81,16 @@ class DailyReport(models.Model):
     participants = models.PositiveIntegerField(_("参与人数"), default=0)
     recycled_kg = models.DecimalField(_("回收量（千克）"), max_digits=12, decimal_places=2, default=0)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # The first time a reviewer above the org opened the report (the grid's "已阅" mark); set once, never moved.
+    first_read_at = models.DateTimeField(_("首次审阅时间"), null=True, blank=True)
+    first_read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("首次审阅人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("每日报送")
@@ -205,8 +217,11 @@ class ReportVersion(models.Model):
         return self.number > 1
 
 
-class ReportNotice(models.Model):
-    """The claim for one reminder or one missing record per (week, org, day, kind): nobody is handled twice."""
+class ReportNotice(OutboxRow):
+    """The claim for one reminder or one missing record per (week, org, day, kind): nobody is handled twice.
+
+    A reminder goes through the one outbox (eventweek.outbox); a missing record is only RECORDED, never sent.
+    """
 
     class Kind(models.TextChoices):
         REMINDER = "reminder", _("报送提醒")
@@ -216,7 +231,9 @@ class ReportNotice(models.Model):
         PENDING = "pending", _("待发送")
         SENDING = "sending", _("发送中")
         SENT = "sent", _("已发送")
-        FAILED = "failed", _("发送失败")
+        FAILED = "failed", _("发送失败，等待重试")
+        GAVE_UP = "gave_up", _("已放弃")
+        # Not sent on purpose: a missing record, or a reminder whose day was filed before it went.
         RECORDED = "recorded", _("已记录")
 
     week = models.ForeignKey(Week, verbose_name=_("活动周"), on_delete=models.CASCADE, related_name="report_notices")
@@ -224,14 +241,9 @@ class ReportNotice(models.Model):
     day = models.DateField(_("日期"))
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     email = models.EmailField(_("邮箱"), blank=True)
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
-    last_error = models.TextField(_("最后错误"), blank=True)
+    # The outbox's statuses plus RECORDED.
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
-    # When the SENDING claim was taken: if its worker dies mid-send, a later run takes the row over once the lease
-    # (eventweek.services.NOTICE_CLAIM_LEASE_MINUTES) has run out.
-    claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("报送提醒")
@@ -320,3 +332,47 @@ class Highlight(models.Model):
 
     def __str__(self):
         return str(self.item)
+
+
+class ReportReview(models.Model):
+    """A reviewer's comment on a daily report (点评) or its return for changes (退回修改), kept as history.
+
+    A return is open until the reporter files a new version (resolved_at); the on-time status of what was filed is
+    never touched by a review.
+    """
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("点评")
+        RETURN = "return", _("退回修改")
+
+    report = models.ForeignKey(
+        DailyReport, verbose_name=_("每日报送"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    text = models.TextField(_("内容"))
+    # The version the reviewer looked at, so the history says which filing a remark was about.
+    version = models.PositiveIntegerField(_("针对版本"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    by_name = models.CharField(_("审核人姓名"), max_length=150)
+    at = models.DateTimeField(_("时间"))
+    resolved_at = models.DateTimeField(_("修改后重新报送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("报送审核意见")
+        verbose_name_plural = _("报送审核意见")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["report", "kind"])]
+
+    def __str__(self):
+        return f"{self.report} {self.get_kind_display()}"
+
+    @property
+    def is_open_return(self) -> bool:
+        return self.kind == self.Kind.RETURN and self.resolved_at is None

@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eventweek.models import Week
-from eventweek.services.notices import claimable_notices, send_claimed_notice
+from eventweek.outbox import claimable, deliver, ensure_schedule
 from reporting.models import DailyReport, ReportNotice
 from reporting.services.status import has_cutoff, local_today
 
@@ -46,8 +47,30 @@ def create_due_reminders(now: datetime.datetime | None = None) -> list[int]:
     return created
 
 
-def send_report_reminder(notice_id: int) -> bool:
-    """Send one reminder once (see `send_claimed_notice`), unless the day was filed in the meantime."""
+def _sendable(now: datetime.datetime):
+    """Reminders still worth sending: today's only (a reminder is no use once its day has passed)."""
+    return ReportNotice.objects.filter(kind=ReportNotice.Kind.REMINDER, day=local_today(now))
+
+
+def retire_past_reminders(now: datetime.datetime | None = None) -> int:
+    """Give up the unsent reminders of days that have passed; return how many.
+
+    Waiting and failed ones at once; a SENDING one only once its lease has run out, so a live claim still records
+    its own outcome. None is left SENDING for good.
+    """
+    now = now or timezone.now()
+    past = ReportNotice.objects.filter(kind=ReportNotice.Kind.REMINDER, day__lt=local_today(now))
+    gave_up = past.filter(status__in=[ReportNotice.Status.PENDING, ReportNotice.Status.FAILED]).update(
+        status=ReportNotice.Status.GAVE_UP, next_attempt_at=None
+    )
+    return gave_up + claimable(past.filter(status=ReportNotice.Status.SENDING), now).update(
+        status=ReportNotice.Status.GAVE_UP
+    )
+
+
+def send_report_reminder(notice_id: int, *, now: datetime.datetime | None = None) -> bool:
+    """Send one reminder once (see `eventweek.outbox.deliver`), unless the day was filed in the meantime."""
+    now = now or timezone.now()
     notice = ReportNotice.objects.select_related("week", "org").filter(pk=notice_id).first()
     if notice is None:
         return False
@@ -63,33 +86,30 @@ def send_report_reminder(notice_id: int) -> bool:
         "cutoff": week.daily_cutoff.strftime("%H:%M"),
         "day": notice.day.strftime("%m月%d日"),
     }
-    return send_claimed_notice(
-        ReportNotice.objects.filter(claimable_notices(), kind=ReportNotice.Kind.REMINDER),
+    body = render_to_string("reporting/email/reminder.txt", context)
+    return deliver(
+        _sendable(now),
         notice_id,
-        subject=subject,
-        body=render_to_string("reporting/email/reminder.txt", context),
-        to=notice.email,
+        lambda row: send_mail(subject, body, None, [row.email]),
         # Filed between the reminder's creation and now: nothing to remind about.
-        still_wanted=lambda: (
+        still_wanted=lambda row: (
             not DailyReport.objects.filter(
-                week=week, org=notice.org, day=notice.day, first_submitted_at__isnull=False
+                week=week, org_id=row.org_id, day=row.day, first_submitted_at__isnull=False
             ).exists()
         ),
+        retire_status=ReportNotice.Status.RECORDED,
+        now=now,
     )
 
 
 def send_due_report_reminders(now: datetime.datetime | None = None) -> int:
-    """Create the due reminders and send them along with the day's earlier failures and claims whose worker died;
-    return how many were sent."""
+    """Create the due reminders and send them along with the day's earlier failures whose back-off has passed and
+    claims whose worker died; give up those of past days; return how many were sent."""
     now = now or timezone.now()
+    retire_past_reminders(now)
     create_due_reminders(now)
-    pending = ReportNotice.objects.filter(
-        claimable_notices(),
-        kind=ReportNotice.Kind.REMINDER,
-        attempts__lt=5,
-        day=local_today(now),
-    ).values_list("pk", flat=True)
-    return sum(send_report_reminder(pk) for pk in list(pending))
+    pending = claimable(_sendable(now), now).order_by("pk").values_list("pk", flat=True)
+    return sum(send_report_reminder(pk, now=now) for pk in list(pending))
 
 
 def sweep_missing(now: datetime.datetime | None = None) -> list[int]:
@@ -153,9 +173,5 @@ def ensure_schedules() -> None:
     They run every minute and act only once the week's reminder time or cutoff has come; the claim rows make a
     second run harmless.
     """
-    from django_q.models import Schedule
-
     for name, func in SCHEDULES.items():
-        Schedule.objects.update_or_create(
-            name=name, defaults={"func": func, "schedule_type": Schedule.MINUTES, "minutes": 1, "repeats": -1}
-        )
+        ensure_schedule(name, func, minutes=1)

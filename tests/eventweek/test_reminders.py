@@ -20,7 +20,6 @@ from eventweek.services.changes import cancel_activity, save_activity
 from eventweek.services.publishing import ensure_schedules
 from eventweek.services.reminders import (
     create_due_notices,
-    notice_retry_at,
     send_activity_notice,
     send_due_activity_reminders,
 )
@@ -206,17 +205,25 @@ def test_orgs_of_an_unpublished_child_week_are_not_told_yet(demo):
     assert recipients() == sorted(NATIONAL_ORGS)
 
 
-def test_failed_notices_back_off_and_are_retried_until_the_activity_is_over(demo):
-    with at(6, 29, 8, 0):
-        create_due_notices()
-    notice = ActivityNotice.objects.get(org__code="100000")
+class RefusingBackend(BaseEmailBackend):
+    """An email backend whose server refuses every message."""
 
+    def send_messages(self, email_messages):
+        raise OSError("554 refused")
+
+
+def test_failed_notices_back_off_and_are_retried_until_the_activity_is_over(one_recipient, settings):
+    settings.EMAIL_BACKEND = "tests.eventweek.test_reminders.RefusingBackend"
     slots = []
-    for attempts in range(7):
-        notice.attempts = attempts
-        slots.append(notice_retry_at(notice).astimezone(SHANGHAI).strftime("%H:%M"))
+    for minute in range(60):
+        with at(6, 29, 8, minute):
+            run_reminders()
+        notice = ActivityNotice.objects.get()
+        slot = notice.next_attempt_at.astimezone(SHANGHAI).strftime("%H:%M")
+        if not slots or slots[-1] != slot:
+            slots.append(slot)
 
-    assert slots == ["08:00", "08:01", "08:03", "08:07", "08:15", "08:30", "08:45"]
+    assert slots == ["08:01", "08:03", "08:07", "08:15", "08:30", "08:45", "09:00"]
 
 
 # -- a real SMTP server on loopback ------------------------------------------------------------------------------------
