@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "eventweek",
     "reporting",
     "quiz",
+    "notifications",
     "audit",
 ]
 

@@ -1,0 +1,65 @@
+"""Who may see and change which notification rows: every row a view shows is fetched here, with the user.
+
+An org sees its own and its subtree's channels and deliveries, never a sibling's or a parent's; only an org admin
+changes channels, routes and contacts. Missing and invisible rows both raise `NotFound`.
+"""
+
+from django.utils.translation import gettext as _
+
+from eventweek.errors import Forbidden, NotFound
+from eventweek.models import Org
+from notifications.models import Channel, Contact, Delivery
+
+
+def require_admin(user) -> None:
+    """Forbidden unless the user is an org admin (or a superuser) with an org to configure."""
+    if not user.is_org_admin:
+        raise Forbidden(_("只有单位管理员可以设置通知渠道。"))
+
+
+def org_of_user(user) -> Org:
+    """The org whose settings the pages show: the user's own; NotFound for an account without one."""
+    if user.org_id is None:
+        raise NotFound(_("您的账号未关联单位。"))
+    return user.org
+
+
+def channels_for_user(user):
+    """Channels of the orgs the user sees (their org and its subtree)."""
+    return Channel.objects.filter(org__in=user.visible_orgs()).select_related("org")
+
+
+def get_channel_for_user(user, pk: int, *, change: bool = False) -> Channel:
+    """A channel the user sees; NotFound for outsiders and missing rows, Forbidden to change for a non-admin."""
+    try:
+        channel = channels_for_user(user).get(pk=pk)
+    except Channel.DoesNotExist:
+        raise NotFound(_("没有这个通知渠道。")) from None
+    if change:
+        require_admin(user)
+    return channel
+
+
+def contacts_of_org(org: Org):
+    """The contacts of an org the caller already fetched for the user."""
+    return Contact.objects.filter(org=org)
+
+
+def get_contact_for_user(user, pk: int) -> Contact:
+    """A contact of an org the user sees, for an admin to change; NotFound otherwise."""
+    try:
+        contact = Contact.objects.filter(org__in=user.visible_orgs()).select_related("org").get(pk=pk)
+    except Contact.DoesNotExist:
+        raise NotFound(_("没有这个联系人。")) from None
+    require_admin(user)
+    return contact
+
+
+def deliveries_for_user(user, *, status: str = "", channel_id: int | None = None):
+    """Delivery rows of the orgs the user sees, newest first, optionally of one status and one channel."""
+    rows = Delivery.objects.filter(org__in=user.visible_orgs()).select_related("channel", "org")
+    if status:
+        rows = rows.filter(status=status)
+    if channel_id:
+        rows = rows.filter(channel_id=channel_id)
+    return rows.order_by("-created_at", "-pk")

@@ -1,0 +1,44 @@
+"""Which of an org's channels carry each kind of notice (a per-org setting; email by default)."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from eventweek.models import Org
+from notifications.models import ROUTED_KINDS, Channel, ChannelKind, NoticeRoute
+
+
+def default_email_channel(org: Org) -> Channel:
+    """The org's email channel used when it chose nothing: its first email channel, or one created for the org's
+    contact mailbox (no addresses configured = Org.email and the contacts' emails)."""
+    channel = Channel.objects.filter(org=org, kind=ChannelKind.EMAIL).order_by("pk").first()
+    if channel is None:
+        channel = Channel.objects.create(org=org, kind=ChannelKind.EMAIL, name=_("单位联系邮箱"), config={})
+    return channel
+
+
+def channels_for_kind(org: Org, kind: str) -> list[Channel]:
+    """The enabled channels the org chose for this kind of notice; without a choice, its email channel."""
+    route = NoticeRoute.objects.filter(org=org, kind=kind).first()
+    if route is None:
+        channel = default_email_channel(org)
+        return [channel] if channel.enabled else []
+    return [channel for channel in route.channels.order_by("pk") if channel.enabled]
+
+
+def routes_of_org(org: Org) -> dict[str, list[int]]:
+    """{kind: [channel ids]} of the kinds the org chose explicitly."""
+    routes = NoticeRoute.objects.filter(org=org).prefetch_related("channels")
+    return {route.kind: [c.pk for c in route.channels.all()] for route in routes}
+
+
+@transaction.atomic
+def save_routes(org: Org, choices: dict[str, list[Channel]]) -> None:
+    """Record the org's channels for each routed kind (an empty list: that kind is not sent)."""
+    for kind in ROUTED_KINDS:
+        if kind not in choices:
+            continue
+        foreign = [c for c in choices[kind] if c.org_id != org.pk]
+        if foreign:
+            raise ValueError("channels of another org")
+        route, _created = NoticeRoute.objects.get_or_create(org=org, kind=kind)
+        route.channels.set(choices[kind])
