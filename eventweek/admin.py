@@ -70,7 +70,9 @@ class WeekAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("立即发布所选活动周"))
     def publish_now(self, request, queryset):
-        count = sum(publishing.publish_week(pk, force=True) for pk in queryset.values_list("pk", flat=True))
+        count = sum(
+            publishing.publish_week(pk, force=True, actor=request.user) for pk in queryset.values_list("pk", flat=True)
+        )
         self.message_user(request, ngettext("已发布 %d 个活动周。", "已发布 %d 个活动周。", count) % count)
 
 

@@ -123,7 +123,7 @@ def week_publish(request, slug):
     week = get_week_for_user(request.user, slug)
     if not can_change_week(request.user):
         return _forbidden(request, week)
-    if publishing.publish_week(week.pk, force=True):
+    if publishing.publish_week(week.pk, force=True, actor=request.user):
         messages.success(request, _("活动周已发布，日程现已公开。"))
     else:
         messages.warning(request, _("该活动周已经发布过了。"))

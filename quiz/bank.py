@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from audit import actions
+from audit.services import log_action
 from eventweek.xlsx import Column, Sheet, XlsxExporter
 from quiz.models import LETTERS, TRUE_FALSE_OPTIONS, Question, Quiz
 from quiz.services.bank_cache import bump_bank_version
@@ -282,7 +284,7 @@ def parse_row(number: int, cells: dict) -> tuple[dict | None, list[str]]:
     )
 
 
-def import_bank(quiz: Quiz, upload) -> int:
+def import_bank(quiz: Quiz, upload, *, user=None) -> int:
     """Add the file's questions to the quiz's bank; any bad row refuses the whole file. Returns how many were added."""
     rows = read_rows(upload)
     existing = {_normalize_text(text) for text in Question.objects.filter(quiz=quiz).values_list("text", flat=True)}
@@ -314,4 +316,6 @@ def import_bank(quiz: Quiz, upload) -> int:
             [Question(quiz=quiz, sort_order=start + i, **fields) for i, fields in enumerate(parsed)]
         )
         bump_bank_version(quiz.pk)
+        data = {"added": len(parsed), "file": getattr(upload, "name", "")}
+        log_action(user, actions.QUIZ_BANK_IMPORT, quiz, org=quiz.week.organizer, data=data)
     return len(parsed)

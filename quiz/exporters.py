@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from audit import actions
+from audit.services import log_action
 from eventweek.errors import DomainError
 from eventweek.models import Org
 from eventweek.storage import PrivateStorage
@@ -228,6 +230,7 @@ def export_storage() -> QuizExportStorage:
     return QuizExportStorage()
 
 
+@transaction.atomic
 def start_export(quiz: Quiz, kind: str, user=None) -> ExportJob:
     """Record an export job and enqueue the task after commit. The attempts export (every phone in full) is only for
     those access.can_see_phones allows; the others get a DomainError."""
@@ -236,8 +239,21 @@ def start_export(quiz: Quiz, kind: str, user=None) -> ExportJob:
     if kind == ExportJob.Kind.ATTEMPTS:
         access.require_phone_access(user, quiz)
     job = ExportJob.objects.create(quiz=quiz, kind=kind, created_by=user, heartbeat_at=timezone.now())
+    if kind == ExportJob.Kind.ATTEMPTS:
+        _log_personal_data(user, job, "start")
     _enqueue_export(job.pk)
     return job
+
+
+def record_download(job: ExportJob, user) -> None:
+    """The audit log records who downloaded an export holding every phone in full (the others hold none)."""
+    if job.kind == ExportJob.Kind.ATTEMPTS:
+        _log_personal_data(user, job, "download")
+
+
+def _log_personal_data(user, job: ExportJob, step: str) -> None:
+    data = {"quiz": job.quiz_id, "kind": job.kind, "step": step}
+    log_action(user, actions.EXPORT_PERSONAL_DATA, job, org=job.quiz.week.organizer, data=data)
 
 
 def _enqueue_export(job_id: int) -> None:

@@ -264,7 +264,7 @@ def manage_settings(request, pk):
     if request.method == "POST" and _admin_or_message(request) and form.is_valid():
         try:
             with transaction.atomic():
-                setup.save_quiz(form.save(commit=False))
+                setup.save_quiz(form.save(commit=False), user=request.user)
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
@@ -285,7 +285,7 @@ def manage_bank(request, pk):
             return redirect("quiz:manage_bank", quiz.pk)
         if form.is_valid():
             try:
-                added = bank.import_bank(quiz, form.cleaned_data["file"])
+                added = bank.import_bank(quiz, form.cleaned_data["file"], user=request.user)
             except bank.BankImportError as exc:
                 errors = exc.errors
             else:
@@ -435,4 +435,5 @@ def export_download(request, pk, job_id):
     path = exporters.export_path(job)
     if not path.exists():
         raise Http404(_("文件已被清理，请重新导出。"))
+    exporters.record_download(job, request.user)
     return FileResponse(path.open("rb"), as_attachment=True, filename=job.filename)

@@ -47,3 +47,19 @@ def log_action(actor, action: str, obj=None, *, org=None, before=None, after=Non
         entry.object_repr = str(obj)[:255]
     entry.save()
     return entry
+
+
+def changed_fields(old, new) -> tuple[dict | None, dict]:
+    """The editable concrete fields whose value differs between two versions of a row, as (before, after) dicts;
+    before is None when there is no old version (a new row: after holds every field)."""
+    before, after = ({} if old is not None else None), {}
+    for field in new._meta.concrete_fields:
+        if not field.editable or field.primary_key:
+            continue
+        value = field.value_from_object(new)
+        if old is None:
+            after[field.attname] = value
+        elif field.value_from_object(old) != value:
+            before[field.attname] = field.value_from_object(old)
+            after[field.attname] = value
+    return before, after

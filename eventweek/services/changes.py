@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import actions
+from audit.services import log_action
 from eventweek.errors import DomainError
 from eventweek.models import LOCAL_TZ, Activity, ActivityChange, Week
 
@@ -48,7 +50,7 @@ def save_activity(activity: Activity, *, user=None) -> Activity:
     before = None
     if activity.pk:
         before = Activity.objects.select_for_update().get(pk=activity.pk)
-    week = Week.objects.get(pk=activity.week_id)
+    week = Week.objects.select_related("organizer").get(pk=activity.week_id)
     changes = _diff(before, activity)
     if before is not None and not changes:
         activity.sequence = before.sequence
@@ -68,7 +70,25 @@ def save_activity(activity: Activity, *, user=None) -> Activity:
         ActivityChange.objects.create(
             week=week, activity=activity, action=action, sequence=activity.sequence, changes=changes, changed_by=user
         )
+    if before is not None:
+        _log_change(user, week, before, activity, changes)
     return activity
+
+
+def _log_change(user, week: Week, before: Activity, activity: Activity, changes: list[dict]) -> None:
+    """One audit entry per saved change: the changed fields as the changelog shows them, before and after."""
+    if before.status != activity.status:
+        action = actions.ACTIVITY_CANCEL if activity.is_cancelled else actions.ACTIVITY_RESTORE
+    else:
+        action = actions.ACTIVITY_CHANGE
+    log_action(
+        user,
+        action,
+        activity,
+        org=week.organizer,
+        before={change["field"]: change["old"] for change in changes},
+        after={change["field"]: change["new"] for change in changes},
+    )
 
 
 def cancel_activity(activity: Activity, *, user=None) -> Activity:

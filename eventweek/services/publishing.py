@@ -3,8 +3,11 @@
 import datetime
 import logging
 
+from django.db import transaction
 from django.utils import timezone
 
+from audit import actions
+from audit.services import log_action
 from eventweek.models import Week
 
 logger = logging.getLogger(__name__)
@@ -47,10 +50,11 @@ def publication_schedule(week: Week):
     return Schedule.objects.filter(name=publication_schedule_name(week)).first()
 
 
-def publish_week(week_id: int, *, force: bool = False, now: datetime.datetime | None = None) -> bool:
+def publish_week(week_id: int, *, force: bool = False, now: datetime.datetime | None = None, actor=None) -> bool:
     """Make the week's programme public. Without force, only once its publication time has come.
 
-    Returns True when this call published it, False when it was already public or not yet due.
+    Returns True when this call published it, False when it was already public or not yet due. `actor` is the user
+    who published by hand (None for the scheduled publication), as the audit log records it.
     """
     from django_q.models import Schedule
 
@@ -58,8 +62,12 @@ def publish_week(week_id: int, *, force: bool = False, now: datetime.datetime | 
     due = Week.objects.filter(pk=week_id, published_at__isnull=True)
     if not force:
         due = due.filter(publish_at__lte=now)
-    # The conditional update is the claim: two workers cannot both publish.
-    published = due.update(published_at=now) == 1
+    with transaction.atomic():
+        # The conditional update is the claim: two workers cannot both publish.
+        published = due.update(published_at=now) == 1
+        if published:
+            week = Week.objects.select_related("organizer").get(pk=week_id)
+            log_action(actor, actions.WEEK_PUBLISH, week, org=week.organizer, after={"published_at": now})
     if published:
         # Published early by hand: the one-off schedule must not fire later.
         Schedule.objects.filter(name=f"{PUBLISH_SCHEDULE_PREFIX}{week_id}").delete()

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import actions
+from audit.services import log_action
 from eventweek.errors import DomainError
 from quiz.models import Attempt, PrizeDraw, Quiz
 from quiz.services.results import awaiting_grade
@@ -46,7 +48,7 @@ def run_draw(quiz: Quiz, *, prize_count: int, seed: str = "", user=None, now=Non
             _("没有达到获奖资格（%(score)d 分及以上）的答卷，无法抽奖。") % {"score": quiz.prize_threshold}
         )
     winners = pick_winners(seed, eligible, prize_count)
-    return PrizeDraw.objects.create(
+    draw = PrizeDraw.objects.create(
         quiz=quiz,
         seed=seed,
         min_score=quiz.prize_threshold,
@@ -56,6 +58,9 @@ def run_draw(quiz: Quiz, *, prize_count: int, seed: str = "", user=None, now=Non
         created_by=user,
         created_at=now,
     )
+    data = {"quiz": quiz.pk, "seed": seed, "prize_count": prize_count, "eligible": len(eligible), "winners": winners}
+    log_action(user, actions.QUIZ_DRAW, draw, org=quiz.week.organizer, data=data)
+    return draw
 
 
 def verify_draw(draw: PrizeDraw) -> bool:

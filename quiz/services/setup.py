@@ -11,6 +11,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit import actions
+from audit.services import log_action
+from audit.services.log import changed_fields
 from eventweek.errors import DomainError
 from eventweek.models import Activity, Week
 from quiz.models import Question, Quiz
@@ -85,14 +88,18 @@ def quiz_activity_for(week: Week) -> Activity | None:
 
 
 @transaction.atomic
-def save_quiz(quiz: Quiz) -> Quiz:
+def save_quiz(quiz: Quiz, *, user=None) -> Quiz:
     """Validate and save quiz settings; reschedule the close-time finalization after commit."""
     if quiz.window_start is None or quiz.window_end is None:
         raise DomainError(_("请关联竞答活动，或填写开始时间和结束时间。"))
     if quiz.window_end <= quiz.window_start:
         raise DomainError(_("结束时间必须晚于开始时间。"))
     quiz.full_clean()
+    old = Quiz.objects.select_for_update().filter(pk=quiz.pk).first() if quiz.pk else None
     quiz.save()
+    before, after = changed_fields(old, quiz)
+    if after:
+        log_action(user, actions.QUIZ_SETTINGS, quiz, org=quiz.week.organizer, before=before, after=after)
     quiz_id, run_at = quiz.pk, quiz.window_end + grace() + datetime.timedelta(seconds=1)
     transaction.on_commit(lambda: schedule_close(quiz_id, run_at))
     return quiz
@@ -182,4 +189,4 @@ def create_quiz_for_week(week: Week, user=None) -> Quiz:
     )
     if activity is None:
         quiz.opens_at, quiz.closes_at = week.starts_at, week.ends_at
-    return save_quiz(quiz)
+    return save_quiz(quiz, user=user)

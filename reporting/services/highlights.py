@@ -8,8 +8,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import actions
+from audit.services import log_action
 from eventweek.errors import DomainError
 from eventweek.models import LOCAL_TZ, Org, User, Week
+from inbox.services.delivery import deliver_package
 from reporting.models import ForwardedPackage, Highlight, ReportItem
 from reporting.services.access import check_can_review
 
@@ -126,6 +129,11 @@ def forward_highlights(
     )
     package.pictures.set(picture_ids)
     Highlight.objects.filter(pk__in=[h.pk for h in highlights]).update(package=package)
+    # The receiver's inbox gets it in this transaction: a package is never forwarded without arriving.
+    deliver_package(package)
+    log_action(
+        user, actions.HIGHLIGHTS_FORWARD, package, org=org, data={"day": day, "number": number, "items": len(payload)}
+    )
     return package
 
 
