@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "quiz",
     "notifications",
     "audit",
+    "inbox",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("reporting/", include("reporting.urls")),
     path("quiz/", include("quiz.urls")),
+    path("inbox/", include("inbox.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("eventweek.urls_core")),
 ]

@@ -1,0 +1,1 @@
+"""The inbox: what child orgs send upward (highlight packages, summaries), received, read, adopted and answered."""
