@@ -13,7 +13,6 @@ from audit.services import log_action
 from eventweek.errors import DomainError
 from eventweek.models import LOCAL_TZ, Org, User, Week
 from inbox.services.delivery import deliver_package
-from inbox.services.delivery import deliver_package
 from reporting.models import ForwardedPackage, Highlight, ReportItem
 from reporting.services.access import check_can_review
 
@@ -130,8 +129,6 @@ def forward_highlights(
     )
     package.pictures.set(picture_ids)
     Highlight.objects.filter(pk__in=[h.pk for h in highlights]).update(package=package)
-    # The receiver's inbox gets it in this transaction: a package is never forwarded without arriving.
-    deliver_package(package)
     # The receiver's inbox gets it in this transaction: a package is never forwarded without arriving.
     deliver_package(package)
     log_action(
