@@ -218,3 +218,19 @@ class HighlightForm(CleanTextMixin, forms.Form):
     def __init__(self, *args, item_pictures=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["pictures"].choices = [(p.pk, p.caption or f"#{p.pk}") for p in item_pictures]
+
+
+class ReviewForm(CleanTextMixin, forms.Form):
+    """A reviewer's comment (点评) or the reason of a return (退回修改); the label names which."""
+
+    text = forms.CharField(
+        label=_("点评内容"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写内容。"), "max_length": _("最多 %(limit_value)d 个字。")},
+    )
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["text"].label = label

@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 from eventweek.deadlines import DeadlineStatus
 from eventweek.errors import DomainError
 from reporting.exporters import ReportItemsExporter, StatusGridExporter
-from reporting.forms import HighlightForm, ItemFormSet, ReportForm, item_initial
+from reporting.forms import HighlightForm, ItemFormSet, ReportForm, ReviewForm, item_initial
 from reporting.pictures import max_pictures
 from reporting.services import access, submission
 from reporting.services import dashboard as dashboards
 from reporting.services import highlights as highlighting
+from reporting.services import review as reviewing
 from reporting.services.status import cell_status, check_report_day, has_cutoff, local_today
 
 
@@ -26,11 +27,21 @@ def my_reports(request, slug):
     week = access.get_reporting_week(request.user, slug)
     org = request.user.org
     cells = dashboards.my_days(week, org)
+    reviewing.mark_cells(cells)
+    returns, comments = reviewing.reviews_for_org(week, org)
     today = local_today()
     return render(
         request,
         "reporting/my_reports.html",
-        {"week": week, "org": org, "cells": cells, "today": today, "has_cutoff": has_cutoff(org)},
+        {
+            "week": week,
+            "org": org,
+            "cells": cells,
+            "today": today,
+            "has_cutoff": has_cutoff(org),
+            "open_returns": returns,
+            "comments": comments,
+        },
     )
 
 
@@ -40,7 +51,11 @@ def report_detail(request, slug, code, day):
     week, org = access.get_week_and_report_org_for_user(request.user, slug, code)
     day = access.get_week_day(week, day)
     report = access.get_day_report_for_user(request.user, week, org, day)
+    if report is not None:
+        report.week, report.org = week, org
+    reviewing.record_first_read(report, request.user)
     items = submission.live_items(report)
+    may_review = not access.report_review_refusal(request.user, week, org)
     return render(
         request,
         "reporting/report_detail.html",
@@ -56,6 +71,62 @@ def report_detail(request, slug, code, day):
             "can_edit": access.can_edit(request.user, org),
             "can_review": access.can_review(request.user, week) and request.user.org_id != org.pk,
             "day_error": _day_error(week, day),
+            "reviews": reviewing.report_reviews(report),
+            "open_return": reviewing.open_return(report),
+            "may_review": may_review and report is not None and report.is_submitted,
+            "comment_form": ReviewForm(prefix="comment"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_comment(request, slug, code, day):
+    """A reviewer's comment (点评) on a filed report, shown to the reporting org."""
+    report = access.get_report_to_review(request.user, slug, code, day)
+    back = reverse("reporting:report_detail", args=[slug, code, report.day.isoformat()])
+    form = ReviewForm(request.POST, prefix="comment")
+    if not form.is_valid():
+        for error in form.errors["text"]:
+            messages.error(request, f"点评内容：{error}")
+        return redirect(back)
+    try:
+        reviewing.comment_on_report(report, user=request.user, text=form.cleaned_data["text"])
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+    else:
+        messages.success(request, "点评已发送，报送单位可在报送页看到。")
+    return redirect(back)
+
+
+@login_required
+def report_return(request, slug, code, day):
+    """Return a filed report for changes: a page to confirm with the required reason, then the return."""
+    report = access.get_report_to_review(request.user, slug, code, day)
+    back = reverse("reporting:report_detail", args=[slug, code, report.day.isoformat()])
+    open_return = reviewing.open_return(report)
+    form = ReviewForm(request.POST or None, label="退回原因")
+    if request.method == "POST" and open_return is None and form.is_valid():
+        try:
+            reviewing.return_report(report, user=request.user, reason=form.cleaned_data["text"])
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, "已退回修改，报送单位将在报送页和工作台看到退回原因。")
+            return redirect(back)
+    return render(
+        request,
+        "reporting/report_return.html",
+        {
+            "week": report.week,
+            "org": report.org,
+            "report": report,
+            "form": form,
+            "open_return": open_return,
+            "back": back,
         },
     )
 
@@ -164,6 +235,7 @@ def dashboard(request, slug):
     week = access.get_dashboard_week(request.user, slug)
     orgs = dashboards.visible_report_orgs(request.user, week)
     board = dashboards.build_dashboard(week, orgs)
+    reviewing.mark_cells(cell for row in board.rows for cell in row.cells)
     return render(
         request,
         "reporting/dashboard.html",

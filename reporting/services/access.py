@@ -44,6 +44,34 @@ def check_can_review(user: User, week: Week) -> None:
         raise ReviewForbidden(refusal)
 
 
+def report_review_refusal(user: User, week: Week, org: Org) -> str:
+    """Why a user who may see an org's report may not comment on it or return it ("" when they may).
+
+    Only the week's reviewers and admins (the org above the reporting org) do; a reporting org never reviews itself.
+    """
+    if can_review(user, week) and user.org_id != org.pk:
+        return ""
+    return _("点评和退回报送由%(org)s的审核员或管理员负责；您可以查看，但不能点评或退回。") % {"org": week.organizer.name}
+
+
+def check_can_review_report(user: User, week: Week, org: Org) -> None:
+    """Refuse a comment or a return by a user who is not the week's reviewer (403 with the reason in Chinese)."""
+    refusal = report_review_refusal(user, week, org)
+    if refusal:
+        raise ReviewForbidden(refusal)
+
+
+def get_report_to_review(user: User, slug: str, code: str, day: str) -> DailyReport:
+    """A filed report the user may comment on or return: NotFound for outsiders, ReviewForbidden for onlookers."""
+    week, org = get_week_and_report_org_for_user(user, slug, code)
+    report = get_day_report_for_user(user, week, org, get_week_day(week, day))
+    check_can_review_report(user, week, org)
+    if report is None or not report.is_submitted:
+        raise NotFound(_("该日尚未报送，无法点评或退回。"))
+    report.week, report.org = week, org
+    return report
+
+
 def get_dashboard_week(user: User, slug: str) -> Week:
     """A week whose dashboard the user may see (its organizer or above); NotFound for everybody else."""
     week = Week.objects.select_related("organizer", "parent").filter(slug=slug).first()

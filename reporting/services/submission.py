@@ -17,6 +17,7 @@ from eventweek.errors import DomainError
 from eventweek.models import Org, User, Week
 from reporting.models import DailyReport, ItemKind, ReportItem, ReportPicture, ReportVersion
 from reporting.pictures import CheckedPicture, max_pictures
+from reporting.services.review import resolve_returns
 from reporting.services.status import check_report_day, submission_status
 
 logger = logging.getLogger(__name__)
@@ -248,6 +249,7 @@ def _submit_report(
             )
     except IntegrityError as exc:
         raise DomainError(_("该表单已经提交过，请刷新页面。")) from exc
+    resolve_returns(report, now)  # the amendment answers an open return; the return stays in the history
     logger.info("report %s v%s submitted by %s", report.pk, report.version, user.pk)
     return report, True
 
