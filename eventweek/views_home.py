@@ -11,6 +11,7 @@ from eventweek.services.public import get_public_week, published_weeks
 from eventweek.views_public import week_page_context
 from quiz.services.public import public_quizzes_for_week
 from reporting.services.access import weeks_to_report, weeks_to_review
+from reporting.services.today import open_returns_for_user, reporter_today
 
 
 def home(request):
@@ -25,6 +26,8 @@ def dashboard(request):
         "weeks": weeks_for_user(user).order_by("-start_date", "slug"),
         "report_weeks": weeks_to_report(user),
         "review_weeks": weeks_to_review(user),
+        "today_entries": reporter_today(user),
+        "open_returns": open_returns_for_user(user),
     }
     return render(request, "eventweek/dashboard.html", context)
 
