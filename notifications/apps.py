@@ -8,6 +8,7 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from notifications import receivers
+        from notifications import receivers, redaction
 
         receivers.connect(self)
+        redaction.install()

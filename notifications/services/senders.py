@@ -151,7 +151,7 @@ def _json_of(response: requests.Response) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _check_errcode(data: dict, answer: GatewayAnswer, gateway: str, known: dict) -> None:
+def _check_errcode(channel: Channel, data: dict, answer: GatewayAnswer, gateway: str, known: dict) -> None:
     """DingTalk and WeCom answer 200 with an errcode: anything but 0 is a failure, worded in Chinese if known."""
     errcode = data.get("errcode", 0)
     try:
@@ -163,7 +163,12 @@ def _check_errcode(data: dict, answer: GatewayAnswer, gateway: str, known: dict)
     meaning = known.get(errcode, _("未知错误"))
     raise GatewayError(
         _("%(gateway)s返回错误 %(code)s：%(meaning)s（%(errmsg)s）")
-        % {"gateway": gateway, "code": errcode, "meaning": meaning, "errmsg": str(data.get("errmsg", ""))[:200]},
+        % {
+            "gateway": gateway,
+            "code": errcode,
+            "meaning": meaning,
+            "errmsg": redact(str(data.get("errmsg", ""))[:200], channel),
+        },
         answer,
         # A rate limit passes; a wrong secret, keyword or address does not.
         retryable=errcode in (45009, 130101),
@@ -230,7 +235,7 @@ def send_sms(channel: Channel, mobile: str, text: str) -> GatewayAnswer:
     answer = GatewayAnswer(response.status_code, body, _message_id(data))
     code = data.get("code", 0)
     if str(code).upper() not in ("0", "OK", "200"):
-        message = str(data.get("message") or data.get("msg") or "")[:200]
+        message = redact(str(data.get("message") or data.get("msg") or "")[:200], channel)
         raise GatewayError(
             _("短信网关返回错误 %(code)s：%(message)s") % {"code": code, "message": message}, answer, retryable=False
         )
@@ -260,7 +265,7 @@ def send_wecom(channel: Channel, subject: str, body: str, mentioned_mobiles: lis
             payload["text"]["mentioned_mobile_list"] = list(mentioned_mobiles)
     response, body_text = _post_json(channel, channel.url, payload)
     answer = GatewayAnswer(response.status_code, body_text)
-    _check_errcode(_json_of(response), answer, _("企业微信"), WECOM_ERRORS)
+    _check_errcode(channel, _json_of(response), answer, _("企业微信"), WECOM_ERRORS)
     return answer
 
 
@@ -294,7 +299,7 @@ def send_dingtalk(channel: Channel, subject: str, body: str, at_mobiles: list[st
         payload["at"] = {"atMobiles": list(at_mobiles), "isAtAll": False}
     response, body_text = _post_json(channel, dingtalk_url(channel), payload)
     answer = GatewayAnswer(response.status_code, body_text)
-    _check_errcode(_json_of(response), answer, _("钉钉"), DINGTALK_ERRORS)
+    _check_errcode(channel, _json_of(response), answer, _("钉钉"), DINGTALK_ERRORS)
     return answer
 
 

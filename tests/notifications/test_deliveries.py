@@ -328,3 +328,20 @@ def test_a_disabled_channel_is_skipped(nanjing, gateway, django_capture_on_commi
 
     assert queue(django_capture_on_commit_callbacks, nanjing) == []
     assert gw.requests == []
+
+
+def test_a_gateway_echoing_the_key_leaves_it_out_of_the_row_and_the_logs(
+    nanjing, gateway, caplog, django_capture_on_commit_callbacks
+):
+    caplog.set_level("DEBUG")
+    gw = gateway([lambda r: (200, {"code": 401, "message": "bad key " + r.headers["x-api-key"]})])
+    route(nanjing, NoticeKind.REPORT_MISSING, sms_channel(nanjing, gw.url + "/sms?appkey=app-0123456789abcdef"))
+
+    queue(django_capture_on_commit_callbacks, nanjing, recipients=["13900000001"])
+
+    row = Delivery.objects.get()
+    assert (row.status, row.last_error) == (OutboxStatus.GAVE_UP, "短信网关返回错误 401：bad key sms…abcd")
+    assert row.last_answer == 'HTTP 200 {"code": 401, "message": "bad key sms…abcd"}'
+    assert "sms-key-0123456789abcd" not in caplog.text
+    assert "app-0123456789abcdef" not in caplog.text
+    assert "appkey=app…cdef" in caplog.text
