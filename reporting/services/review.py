@@ -7,15 +7,19 @@ the reporting org files a new version (submission calls `resolve_returns`); it t
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import log_action
 from eventweek.errors import DomainError
 from eventweek.models import Org, User, Week
+from notifications.models import NoticeKind
+from notifications.services.deliveries import queue_notice
 from reporting.models import DailyReport, ReportReview
 from reporting.services.access import check_can_review_report, report_review_refusal
 
@@ -56,6 +60,7 @@ def _add_review(report: DailyReport, user: User, kind: str, text: str, now: date
         at=now,
     )
     _log(user, "report.return" if kind == ReportReview.Kind.RETURN else "report.comment", review, report)
+    _notify(review, locked, report.week, report.org)
     return review
 
 
@@ -68,6 +73,21 @@ def _log(user: User, action: str, review: ReportReview, report: DailyReport) -> 
         org=report.org,
         after={"kind": review.kind, "text": review.text, "version": review.version},
     )
+
+
+def _notify(review: ReportReview, report: DailyReport, week: Week, org: Org) -> None:
+    """Tell the reporting org through its channels for receipts (its mailbox by default), sent after commit."""
+    returned = review.kind == ReportReview.Kind.RETURN
+    values = {"org": org.display_name, "day": f"{report.day.month}月{report.day.day}日", "by": review.by_name}
+    subject = (
+        _("【退回修改】%(org)s %(day)s的每日报送") if returned else _("【点评】%(org)s %(day)s的每日报送")
+    ) % values
+    lead = (
+        _("%(by)s 退回了第 %(version)s 版，请修改后重新报送。") if returned else _("%(by)s 点评了第 %(version)s 版。")
+    )
+    link = settings.SITE_URL + reverse("reporting:report_detail", args=[week.slug, org.code, report.day.isoformat()])
+    body = "\n".join([subject, lead % {**values, "version": review.version}, review.text, link])
+    queue_notice(org, NoticeKind.RECEIPT, f"report-review:{review.pk}", subject, body)
 
 
 @transaction.atomic

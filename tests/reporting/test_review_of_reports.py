@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from notifications.models import Delivery
 from reporting.models import DailyReport, ReportReview
 from reporting.services.access import ReviewForbidden
 from reporting.services.review import comment_on_report, return_report
@@ -223,3 +224,41 @@ def test_each_comment_and_return_writes_one_audit_entry(demo, filed):
         ("report.comment", "jiangsu_reviewer", str(filed.pk), "320100"),
         ("report.return", "jiangsu_reviewer", str(filed.pk), "320100"),
     ]
+
+
+def test_a_return_and_a_comment_notify_the_reporting_org_by_its_mailbox(
+    demo, filed, django_capture_on_commit_callbacks, mailoutbox
+):
+    reviewer = demo.user("jiangsu_reviewer")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        returned = return_report(filed, user=reviewer, reason="请补充活动图片")
+    with django_capture_on_commit_callbacks(execute=True):
+        commented = comment_on_report(filed, user=reviewer, text="图文并茂")
+
+    rows = list(Delivery.objects.order_by("pk").values_list("org__code", "kind", "notice_key", "recipient", "subject"))
+    assert rows == [
+        (
+            "320100",
+            "receipt",
+            f"report-review:{returned.pk}",
+            "nanjing@jsjn.example.cn",
+            "【退回修改】南京 6月29日的每日报送",
+        ),
+        (
+            "320100",
+            "receipt",
+            f"report-review:{commented.pk}",
+            "nanjing@jsjn.example.cn",
+            "【点评】南京 6月29日的每日报送",
+        ),
+    ]
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (["nanjing@jsjn.example.cn"], "【退回修改】南京 6月29日的每日报送"),
+        (["nanjing@jsjn.example.cn"], "【点评】南京 6月29日的每日报送"),
+    ]
+    assert mailoutbox[0].body.splitlines()[1:3] == [
+        "江苏省局审核员 退回了第 1 版，请修改后重新报送。",
+        "请补充活动图片",
+    ]
+    assert mailoutbox[0].body.splitlines()[3].endswith("/reporting/2020-jiangsu/r/320100/2020-06-29/")
