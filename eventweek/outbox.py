@@ -94,7 +94,8 @@ def deliver(
     if claimed != 1:
         return False  # someone else holds it, it is sent, or it is not due yet
     mine = model.objects.filter(pk=pk, status=OutboxStatus.SENDING, claimed_at=claimed_at)
-    row = mine.first()
+    # Read back through the caller's queryset, so its select_related serves send().
+    row = queryset.filter(pk=pk, status=OutboxStatus.SENDING, claimed_at=claimed_at).first()
     if row is None:
         return False
     if still_wanted is not None and not still_wanted(row):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eventweek.models import Org, Week
+from eventweek.outbox import OutboxRow, OutboxStatus
 from reporting.models.reports import private_storage
 
 __all__ = ["Summary", "SummaryPdfJob", "SummaryPicture", "SummaryReminder", "SummarySubmission", "SummaryVersion"]
@@ -145,15 +146,20 @@ class SummaryVersion(models.Model):
         return f"{self.summary} v{self.number}"
 
 
-class SummarySubmission(models.Model):
-    """One submission of a summary version upward, and the email that carries it: what, when, to whom."""
+class SummarySubmission(OutboxRow):
+    """One submission of a summary version upward, and the email that carries it: what, when, to whom.
+
+    The outbox fields (status, attempts, claimed_at, next_attempt_at, last_error, sent_at) are the email's: it goes
+    through the one outbox (eventweek.outbox) like every notice.
+    """
 
     class MailStatus(models.TextChoices):
         PENDING = "pending", _("待发送")
         SENDING = "sending", _("发送中")
         SENT = "sent", _("已发送")
         FAILED = "failed", _("发送失败，等待重试")
-        NONE = "none", _("无需发送")
+        GAVE_UP = "gave_up", _("已放弃")
+        NONE = "none", _("无需发送")  # no mailbox to send to: never claimed
 
     summary = models.ForeignKey(Summary, verbose_name=_("总结"), on_delete=models.CASCADE, related_name="submissions")
     version = models.ForeignKey(SummaryVersion, verbose_name=_("版本"), on_delete=models.PROTECT, related_name="+")
@@ -170,11 +176,9 @@ class SummarySubmission(models.Model):
     subject = models.CharField(_("邮件主题"), max_length=300, blank=True)
     attachment_name = models.CharField(_("附件名"), max_length=200, blank=True)
     attachment_size = models.PositiveIntegerField(_("附件大小"), default=0)
-    mail_status = models.CharField(_("邮件状态"), max_length=20, choices=MailStatus.choices, default=MailStatus.PENDING)
-    mail_attempts = models.PositiveIntegerField(_("发送次数"), default=0)
-    mail_last_error = models.TextField(_("最后错误"), blank=True)
-    mail_next_attempt_at = models.DateTimeField(_("下次重试时间"), null=True, blank=True)
-    mail_sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    status = models.CharField(
+        _("邮件状态"), max_length=20, choices=MailStatus.choices, default=MailStatus.PENDING, db_index=True
+    )
 
     class Meta:
         verbose_name = _("总结报送")
@@ -186,25 +190,20 @@ class SummarySubmission(models.Model):
 
     @property
     def mail_pending(self) -> bool:
-        return self.mail_status in {self.MailStatus.PENDING, self.MailStatus.SENDING, self.MailStatus.FAILED}
+        return self.status in {self.MailStatus.PENDING, self.MailStatus.SENDING, self.MailStatus.FAILED}
 
 
-class SummaryReminder(models.Model):
-    """A reminder to an org that has not submitted its summary: one row per deadline, sent once, retried until sent.
+class SummaryReminder(OutboxRow):
+    """A reminder to an org that has not submitted its summary: one row per deadline, sent once through the one
+    outbox (eventweek.outbox): claimed under a lease, retried with back-off, given up after the attempt cap."""
 
-    A sender claims the row with a conditional update that sets next_attempt_at (a lease); a failed send leaves it
-    unsent with a later next_attempt_at, so the next run tries again.
-    """
+    Status = OutboxStatus
 
     week = models.ForeignKey(Week, verbose_name=_("活动周"), on_delete=models.CASCADE, related_name="+")
     org = models.ForeignKey(Org, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+")
     due_at = models.DateTimeField(_("截止时间"))
     email = models.EmailField(_("邮箱"))
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
-    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(_("发送次数"), default=0)
-    next_attempt_at = models.DateTimeField(_("下次尝试时间"), null=True, blank=True)
-    last_error = models.TextField(_("最后错误"), blank=True)
 
     class Meta:
         verbose_name = _("总结提醒")

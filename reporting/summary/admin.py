@@ -37,15 +37,15 @@ class SummarySubmissionAdmin(admin.ModelAdmin):
         "submitted_at",
         "is_late",
         "mailbox",
-        "mail_status",
-        "mail_attempts",
-        "mail_sent_at",
+        "status",
+        "attempts",
+        "sent_at",
     )
-    list_filter = ("mail_status", "is_late")
+    list_filter = ("status", "is_late")
     list_select_related = ("summary__org", "to_org")
 
 
 @admin.register(SummaryReminder)
 class SummaryReminderAdmin(admin.ModelAdmin):
-    list_display = ("org", "week", "due_at", "email", "sent_at", "attempts", "next_attempt_at")
+    list_display = ("org", "week", "due_at", "email", "status", "sent_at", "attempts", "next_attempt_at")
     list_select_related = ("org", "week")

@@ -164,7 +164,7 @@ def load(stdout=None) -> None:
         # The demo does not send mail: shown as sent at the time of submission (the queued send then finds
         # nothing to claim).
         SummarySubmission.objects.filter(pk=submission.pk).update(
-            mail_status=SummarySubmission.MailStatus.SENT, mail_attempts=1, mail_sent_at=submitted_at
+            status=SummarySubmission.MailStatus.SENT, attempts=1, sent_at=submitted_at
         )
     if stdout:
         stdout.write(f"summaries: {Summary.objects.count()}")

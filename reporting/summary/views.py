@@ -314,9 +314,9 @@ def summary_resend(request, slug, code, pk):
     sent = summary_access.get_submission_for_user(access, pk)
     if submission.resend_now(sent):
         messages.success(request, _("已重新安排发送邮件，请稍后刷新查看发送状态。"))
-    elif sent.mail_status == SummarySubmission.MailStatus.SENDING:
+    elif sent.status == SummarySubmission.MailStatus.SENDING:
         messages.info(request, _("邮件正在发送，请稍后刷新查看。"))
-    elif sent.mail_status == SummarySubmission.MailStatus.NONE:
+    elif sent.status == SummarySubmission.MailStatus.NONE:
         messages.info(request, _("本次报送没有收件邮箱，无需发送邮件。"))
     else:
         messages.info(request, _("已发送，无需重发。"))

@@ -41,12 +41,12 @@ def test_email_with_the_docx_reaches_the_smtp_server(nanjing_summary, smtp, djan
     assert [a.get_filename() for a in attachments] == ["南京市机关事务管理局2020年江苏省公共机构节能宣传周总结.docx"]
     document = Document(io.BytesIO(attachments[0].get_content()))
     assert document.paragraphs[0].text == nanjing_summary.title
-    assert (submission.mail_status, submission.mail_attempts, submission.mailbox) == (
+    assert (submission.status, submission.attempts, submission.mailbox) == (
         SummarySubmission.MailStatus.SENT,
         1,
         "jnc@jsjgsw.example.cn",
     )
-    assert submission.mail_sent_at is not None
+    assert submission.sent_at is not None
     assert submission.attachment_size == len(attachments[0].get_content())
 
 
@@ -58,10 +58,10 @@ def test_a_server_that_refuses_first_and_accepts_later_gets_exactly_one_mail(
     submission = submit(nanjing_summary, django_capture_on_commit_callbacks)
 
     assert server.messages == []
-    assert (submission.mail_status, submission.mail_attempts) == (SummarySubmission.MailStatus.FAILED, 1)
-    assert submission.get_mail_status_display() == "发送失败，等待重试"
-    assert "451" in submission.mail_last_error
-    assert submission.mail_next_attempt_at == local(2020, 7, 9, 10, 1)
+    assert (submission.status, submission.attempts) == (SummarySubmission.MailStatus.FAILED, 1)
+    assert submission.get_status_display() == "发送失败，等待重试"
+    assert "451" in submission.last_error
+    assert submission.next_attempt_at == local(2020, 7, 9, 10, 1)
     # Before the back-off has passed nothing is retried.
     assert retry_summary_mails(now=local(2020, 7, 9, 10, 0, 30)) == 0
 
@@ -70,7 +70,7 @@ def test_a_server_that_refuses_first_and_accepts_later_gets_exactly_one_mail(
 
     submission.refresh_from_db()
     assert len(server.messages) == 1
-    assert (submission.mail_status, submission.mail_attempts, submission.mail_last_error) == (
+    assert (submission.status, submission.attempts, submission.last_error) == (
         SummarySubmission.MailStatus.SENT,
         2,
         "",
@@ -85,13 +85,13 @@ def test_a_mail_server_that_is_down_leaves_the_mail_pending(
 
     submission = submit(nanjing_summary, django_capture_on_commit_callbacks)
 
-    assert submission.mail_status == SummarySubmission.MailStatus.FAILED
+    assert submission.status == SummarySubmission.MailStatus.FAILED
     assert submission.mail_pending is True
-    assert "Connection refused" in submission.mail_last_error or "111" in submission.mail_last_error
+    assert "Connection refused" in submission.last_error or "111" in submission.last_error
     # Later retries keep it: each attempt is recorded, the submission itself stands.
     assert retry_summary_mails(now=local(2020, 7, 9, 12, 0)) == 0
     submission.refresh_from_db()
-    assert (submission.mail_status, submission.mail_attempts) == (SummarySubmission.MailStatus.FAILED, 2)
+    assert (submission.status, submission.attempts) == (SummarySubmission.MailStatus.FAILED, 2)
     assert SummarySubmission.objects.filter(summary=nanjing_summary).count() == 1
 
 
@@ -112,16 +112,16 @@ def test_a_send_interrupted_mid_way_is_taken_up_again_after_its_lease(nanjing_su
         submission = submit_summary(nanjing_summary)  # no commit in this test: the task is not enqueued
     # A worker claimed it and died before it could record the outcome.
     SummarySubmission.objects.filter(pk=submission.pk).update(
-        mail_status=SummarySubmission.MailStatus.SENDING,
-        mail_attempts=1,
-        mail_next_attempt_at=local(2020, 7, 9, 10, 10),
+        status=SummarySubmission.MailStatus.SENDING,
+        attempts=1,
+        claimed_at=local(2020, 7, 9, 10, 0),  # its lease runs to 10:10
     )
 
     assert retry_summary_mails(now=local(2020, 7, 9, 10, 5)) == 0  # the lease still runs
     assert retry_summary_mails(now=local(2020, 7, 9, 10, 11)) == 1
 
     submission.refresh_from_db()
-    assert (submission.mail_status, submission.mail_attempts, len(server.messages)) == (
+    assert (submission.status, submission.attempts, len(server.messages)) == (
         SummarySubmission.MailStatus.SENT,
         2,
         1,

@@ -117,7 +117,7 @@ def test_a_webp_summary_email_goes_with_its_picture(webp_highlight, django_captu
         submission = submit_summary(summary)
 
     submission.refresh_from_db()
-    assert submission.mail_status == SummarySubmission.MailStatus.SENT
+    assert submission.status == SummarySubmission.MailStatus.SENT
     assert docx_image_types(mail.outbox[0].attachments[0][1]) == ["image/jpeg"]
 
 

@@ -65,7 +65,7 @@ def test_resending_a_mail_that_went_says_so_and_sends_nothing(reports, client_fo
 
     submission.refresh_from_db()
     assert messages_of(response) == ["已发送，无需重发。"]
-    assert (len(mail.outbox), submission.mail_attempts, submission.mail_status) == (
+    assert (len(mail.outbox), submission.attempts, submission.status) == (
         1,
         1,
         SummarySubmission.MailStatus.SENT,
@@ -77,7 +77,7 @@ def test_resending_a_failed_mail_sends_it(reports, client_for, django_capture_on
     summary = start_summary(reports.jiangsu, reports.org("320100"))
     submission = submit_summary(summary)  # no commit: the first attempt has not run
     SummarySubmission.objects.filter(pk=submission.pk).update(
-        mail_status=SummarySubmission.MailStatus.FAILED, mail_attempts=1, mail_next_attempt_at=local(2030, 1, 1)
+        status=SummarySubmission.MailStatus.FAILED, attempts=1, next_attempt_at=local(2030, 1, 1)
     )
     url = reverse("reporting:summary_resend", args=["2020-jiangsu", "320100", submission.pk])
 
@@ -86,7 +86,7 @@ def test_resending_a_failed_mail_sends_it(reports, client_for, django_capture_on
 
     submission.refresh_from_db()
     assert messages_of(response) == ["已重新安排发送邮件，请稍后刷新查看发送状态。"]
-    assert (len(mail.outbox), submission.mail_attempts, submission.mail_status) == (
+    assert (len(mail.outbox), submission.attempts, submission.status) == (
         1,
         2,
         SummarySubmission.MailStatus.SENT,
@@ -147,7 +147,9 @@ def test_a_reminder_another_run_is_sending_is_not_sent_twice(demo):
     mail.outbox.clear()
     # A run claimed this unsent reminder (its lease runs to 9:20) and has not finished.
     reminder = SummaryReminder.objects.order_by("pk").first()
-    SummaryReminder.objects.filter(pk=reminder.pk).update(sent_at=None, next_attempt_at=local(2020, 7, 9, 9, 20))
+    SummaryReminder.objects.filter(pk=reminder.pk).update(
+        status=SummaryReminder.Status.SENDING, sent_at=None, claimed_at=local(2020, 7, 9, 9, 10)
+    )
 
     assert send_summary_reminders(now=local(2020, 7, 9, 9, 10)) == 0
     assert send_summary_reminders(now=local(2020, 7, 9, 9, 21)) == 1

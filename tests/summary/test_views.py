@@ -235,7 +235,7 @@ def test_submitting_records_the_submission_and_emails_the_docx(reports, client_f
 
     submission = SummarySubmission.objects.get()
     assert messages_of(response) == ["已报送（第 1 版）至江苏省机关事务管理局。"]
-    assert (submission.version.number, submission.is_late, submission.mail_status, submission.submitted_at) == (
+    assert (submission.version.number, submission.is_late, submission.status, submission.submitted_at) == (
         1,
         False,
         SummarySubmission.MailStatus.SENT,

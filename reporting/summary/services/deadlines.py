@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from eventweek.deadlines import DeadlineStatus
 from eventweek.models import LOCAL_TZ, Org, Week
+from eventweek.outbox import OutboxStatus, deliver, ensure_schedule
 from reporting.models.summaries import Summary, SummaryReminder, SummarySubmission
-from reporting.summary.services.submission import SENDING_LEASE, retry_delay
 
 logger = logging.getLogger(__name__)
 
@@ -112,8 +112,8 @@ def summary_deadline_status(summary: Summary, now: datetime.datetime | None = No
 def send_summary_reminders(now: datetime.datetime | None = None) -> int:
     """Remind by email each org that has not submitted, once per deadline, when the deadline is near.
 
-    The reminder row is made first, then claimed by a conditional update (a lease on next_attempt_at) before the
-    mail goes: two runs never both send it, and a failed send stays unsent and is tried again at the next run.
+    The reminder row is made first, then sent through the one outbox (eventweek.outbox.deliver): two runs never
+    both send it, and a failed send is tried again, with back-off, at a later run.
     """
     now = now or timezone.now()
     sent = 0
@@ -125,15 +125,13 @@ def send_summary_reminders(now: datetime.datetime | None = None) -> int:
             if row.status != DeadlineStatus.OPEN or not row.org.email:
                 continue
             reminder = _reminder_row(week, row.org, now)
-            if reminder is None or not _claim_reminder(reminder, now):
-                continue
-            if _send_reminder(reminder, week, row, now):
+            if reminder is not None and _send_reminder(reminder, week, row, now):
                 sent += 1
     return sent
 
 
 def _reminder_row(week: Week, org: Org, now: datetime.datetime) -> SummaryReminder | None:
-    """The unsent reminder of (week, org, deadline), made if need be; None once it was sent."""
+    """The unsent reminder of (week, org, deadline), made if need be; None once it was sent or given up."""
     key = {"week": week, "org": org, "due_at": week.summary_due_at}
     reminder = SummaryReminder.objects.filter(**key).first()
     if reminder is None:
@@ -142,46 +140,25 @@ def _reminder_row(week: Week, org: Org, now: datetime.datetime) -> SummaryRemind
                 reminder = SummaryReminder.objects.create(**key, email=org.email, created_at=now)
         except IntegrityError:  # made meanwhile by another run
             reminder = SummaryReminder.objects.filter(**key).first()
-    if reminder is None or reminder.sent_at is not None:
+    if reminder is None or reminder.status in (OutboxStatus.SENT, OutboxStatus.GAVE_UP):
         return None
     return reminder
 
 
-def _claim_reminder(reminder: SummaryReminder, now: datetime.datetime) -> bool:
-    """Take the unsent reminder for one sending, unless another run holds it or its retry time has not come."""
-    return (
-        SummaryReminder.objects.filter(pk=reminder.pk, sent_at__isnull=True)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(attempts=F("attempts") + 1, next_attempt_at=now + SENDING_LEASE)
-        == 1
-    )
-
-
 def _send_reminder(reminder: SummaryReminder, week: Week, row: "BoardRow", now: datetime.datetime) -> bool:
+    """Send one reminder once (see `eventweek.outbox.deliver`): a failure stays unsent, retried at a later run."""
     due_text = timezone.localtime(week.summary_due_at, LOCAL_TZ).strftime("%Y年%m月%d日 %H:%M")
-    try:
-        send_mail(
-            _("【总结报送提醒】%(week)s总结请于 %(due)s 前报送") % {"week": week.title, "due": due_text},
-            _("%(org)s：\n\n%(week)s的活动周总结请于 %(due)s 前报送%(to)s（不超过 %(limit)s 字，图文并茂）。\n")
-            % {
-                "org": row.org.name,
-                "week": row.week.title,
-                "due": due_text,
-                "to": week.organizer.name,
-                "limit": week.summary_char_limit,
-            },
-            None,
-            [reminder.email],
-        )
-    except Exception as exc:  # down or refusing: kept unsent, tried again at a later run
-        attempts = SummaryReminder.objects.filter(pk=reminder.pk).values_list("attempts", flat=True).first() or 1
-        SummaryReminder.objects.filter(pk=reminder.pk).update(
-            last_error=str(exc)[:2000], next_attempt_at=now + retry_delay(attempts)
-        )
-        logger.warning("summary reminder %s failed (attempt %s): %s", reminder.pk, attempts, exc)
-        return False
-    SummaryReminder.objects.filter(pk=reminder.pk).update(sent_at=timezone.now(), next_attempt_at=None, last_error="")
-    return True
+    subject = _("【总结报送提醒】%(week)s总结请于 %(due)s 前报送") % {"week": week.title, "due": due_text}
+    body = _("%(org)s：\n\n%(week)s的活动周总结请于 %(due)s 前报送%(to)s（不超过 %(limit)s 字，图文并茂）。\n") % {
+        "org": row.org.name,
+        "week": row.week.title,
+        "due": due_text,
+        "to": week.organizer.name,
+        "limit": week.summary_char_limit,
+    }
+    return deliver(
+        SummaryReminder.objects.all(), reminder.pk, lambda r: send_mail(subject, body, None, [r.email]), now=now
+    )
 
 
 # -- schedules -----------------------------------------------------------------------------------------------------
@@ -189,15 +166,10 @@ def _send_reminder(reminder: SummaryReminder, week: Week, row: "BoardRow", now: 
 
 def ensure_summary_schedules() -> None:
     """The periodic django-q2 schedules of summaries (idempotent: run at every migrate)."""
-    from django_q.models import Schedule
-
     periodic = {
         SCHEDULE_REMINDERS: ("reporting.summary.tasks.send_summary_reminders_task", 15),
         SCHEDULE_MAIL_RETRY: ("reporting.summary.tasks.retry_summary_mails_task", 1),
         SCHEDULE_PDF_RECOVER: ("reporting.summary.tasks.recover_pdf_jobs_task", 1),
     }
     for name, (func, minutes) in periodic.items():
-        Schedule.objects.update_or_create(
-            name=name,
-            defaults={"func": func, "schedule_type": Schedule.MINUTES, "minutes": minutes, "repeats": -1},
-        )
+        ensure_schedule(name, func, minutes=minutes)

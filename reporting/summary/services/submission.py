@@ -5,25 +5,18 @@ import logging
 
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eventweek.errors import DomainError
 from eventweek.models import LOCAL_TZ
+from eventweek.outbox import claimable, deliver
 from inbox.services.delivery import deliver_summary
 from reporting.models.summaries import Summary, SummarySubmission
 from reporting.summary.docx import SummaryDocx
 from reporting.summary.services.editing import docx_filename, render_docx, same_content
 
 logger = logging.getLogger(__name__)
-
-SENDING_LEASE = datetime.timedelta(minutes=10)  # far above EMAIL_TIMEOUT: a live sender is never overtaken
-
-
-def retry_delay(attempts: int) -> datetime.timedelta:
-    """Back off 1, 2, 4 … minutes between mail attempts, at most an hour; a mail is retried until it goes."""
-    return datetime.timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
 
 
 @transaction.atomic
@@ -69,7 +62,7 @@ def submit_summary(summary: Summary, user=None, now: datetime.datetime | None = 
         mailbox=mailbox,
         subject=_("【活动周总结】%(org)s：%(title)s") % {"org": summary.org.name, "title": version.title},
         attachment_name=docx_filename(summary),
-        mail_status=SummarySubmission.MailStatus.PENDING if mailbox else SummarySubmission.MailStatus.NONE,
+        status=SummarySubmission.MailStatus.PENDING if mailbox else SummarySubmission.MailStatus.NONE,
     )
     deliver_summary(submission)  # into the receiver's inbox, in this transaction
     if mailbox:
@@ -88,23 +81,12 @@ def enqueue_summary_mail(submission_id: int) -> None:
 
 
 def send_summary_mail(submission_id: int, now: datetime.datetime | None = None) -> bool:
-    """Send one submission's email with the docx attached. The conditional update claims it: never sent twice."""
-    now = now or timezone.now()
-    # The lease: a sender that dies mid-send leaves the row to be taken up again once it runs out.
-    claimed = SummarySubmission.objects.filter(
-        pk=submission_id, mail_status__in=[SummarySubmission.MailStatus.PENDING, SummarySubmission.MailStatus.FAILED]
-    ).update(
-        mail_status=SummarySubmission.MailStatus.SENDING,
-        mail_attempts=F("mail_attempts") + 1,
-        mail_next_attempt_at=now + SENDING_LEASE,
-    )
-    if claimed != 1:
-        return False
-    submission = SummarySubmission.objects.select_related("summary__week", "summary__org", "version", "to_org").get(
-        pk=submission_id
-    )
-    summary = submission.summary
-    try:
+    """Send one submission's email with the docx attached, through the one outbox (claimed under a lease, never sent
+    twice; a failure is retried with back-off, down or refusing, up to the attempt cap)."""
+    sizes = {}
+
+    def send(submission: SummarySubmission) -> None:
+        summary = submission.summary
         attachment = render_docx(summary, submission.version)
         message = EmailMessage(
             subject=submission.subject,
@@ -124,37 +106,20 @@ def send_summary_mail(submission_id: int, now: datetime.datetime | None = None) 
         )
         message.attach(submission.attachment_name, attachment, SummaryDocx.content_type)
         message.send()
-    except Exception as exc:  # down or refusing: recorded, shown as pending, retried; never dropped
-        attempts = submission.mail_attempts
-        SummarySubmission.objects.filter(pk=submission_id).update(
-            mail_status=SummarySubmission.MailStatus.FAILED,
-            mail_last_error=str(exc)[:2000],
-            mail_next_attempt_at=now + retry_delay(attempts),
-        )
-        logger.warning("summary mail %s failed (attempt %s): %s", submission_id, attempts, exc)
-        return False
-    SummarySubmission.objects.filter(pk=submission_id).update(
-        mail_status=SummarySubmission.MailStatus.SENT,
-        mail_sent_at=timezone.now(),
-        mail_last_error="",
-        mail_next_attempt_at=None,
-        attachment_size=len(attachment),
-    )
-    return True
+        sizes[submission.pk] = len(attachment)
+
+    rows = SummarySubmission.objects.select_related("summary__week", "summary__org", "version", "to_org")
+    sent = deliver(rows, submission_id, send, now=now)
+    if sent:
+        SummarySubmission.objects.filter(pk=submission_id).update(attachment_size=sizes[submission_id])
+    return sent
 
 
 def retry_summary_mails(now: datetime.datetime | None = None) -> int:
-    """Send every pending or failed summary email whose retry time has come; return how many went."""
+    """Send every pending or failed summary email whose retry time has come, and take over those whose sender died;
+    return how many went."""
     now = now or timezone.now()
-    SummarySubmission.objects.filter(
-        mail_status=SummarySubmission.MailStatus.SENDING, mail_next_attempt_at__lte=now
-    ).update(
-        mail_status=SummarySubmission.MailStatus.FAILED, mail_last_error=_("上次发送未完成（进程中断），已重新排队。")
-    )
-    due = SummarySubmission.objects.filter(
-        Q(mail_next_attempt_at__isnull=True) | Q(mail_next_attempt_at__lte=now),
-        mail_status__in=[SummarySubmission.MailStatus.PENDING, SummarySubmission.MailStatus.FAILED],
-    ).order_by("pk")
+    due = claimable(SummarySubmission.objects.all(), now).order_by("pk")
     return sum(send_summary_mail(pk, now=now) for pk in list(due.values_list("pk", flat=True)))
 
 
@@ -162,8 +127,8 @@ def resend_now(submission: SummarySubmission) -> bool:
     """Let the office retry an unsent email at once; False (nothing queued) when it went already or needs none."""
     queued = SummarySubmission.objects.filter(
         pk=submission.pk,
-        mail_status__in=[SummarySubmission.MailStatus.PENDING, SummarySubmission.MailStatus.FAILED],
-    ).update(mail_next_attempt_at=None)
+        status__in=[SummarySubmission.MailStatus.PENDING, SummarySubmission.MailStatus.FAILED],
+    ).update(next_attempt_at=None)
     if queued:
         transaction.on_commit(lambda: enqueue_summary_mail(submission.pk))
     return bool(queued)
