@@ -9,6 +9,7 @@ from django.utils import timezone
 from audit import actions
 from audit.services import log_action
 from eventweek.models import Week
+from eventweek.outbox import ensure_schedule
 
 logger = logging.getLogger(__name__)
 
@@ -31,15 +32,13 @@ def schedule_publication(week: Week) -> None:
     if week.is_published:
         Schedule.objects.filter(name=name).delete()
         return
-    Schedule.objects.update_or_create(
-        name=name,
-        defaults={
-            "func": "eventweek.tasks.publish_week_task",
-            "args": repr((week.pk,)),
-            "schedule_type": Schedule.ONCE,
-            "repeats": -1,
-            "next_run": week.publish_at,
-        },
+    ensure_schedule(
+        name,
+        "eventweek.tasks.publish_week_task",
+        minutes=None,
+        args=repr((week.pk,)),
+        schedule_type=Schedule.ONCE,
+        next_run=week.publish_at,
     )
 
 
@@ -84,12 +83,7 @@ def publish_due_weeks(now: datetime.datetime | None = None) -> int:
 
 def ensure_schedules() -> None:
     """Create the periodic django-q2 schedules the app relies on (idempotent: safe at every migrate)."""
-    from django_q.models import Schedule
-
     for name, func in PERIODIC_SCHEDULES.items():
-        Schedule.objects.update_or_create(
-            name=name,
-            defaults={"func": func, "schedule_type": Schedule.MINUTES, "minutes": 1, "repeats": -1},
-        )
+        ensure_schedule(name, func, minutes=1)
     for week in Week.objects.filter(published_at__isnull=True):
         schedule_publication(week)

@@ -16,6 +16,7 @@ from audit.services import log_action
 from audit.services.log import changed_fields
 from eventweek.errors import DomainError
 from eventweek.models import Activity, Week
+from eventweek.outbox import ensure_schedule
 from quiz.models import Question, Quiz
 from quiz.services.bank_cache import bump_bank_version
 from quiz.services.grading import grace
@@ -109,15 +110,13 @@ def schedule_close(quiz_id: int, run_at: datetime.datetime) -> None:
     """A one-off django-q2 schedule that submits the attempts still open when the window closes (idempotent)."""
     from django_q.models import Schedule
 
-    Schedule.objects.update_or_create(
-        name=f"quiz:close:{quiz_id}",
-        defaults={
-            "func": "quiz.tasks.close_quiz_task",
-            "args": repr((quiz_id,)),
-            "schedule_type": Schedule.ONCE,
-            "repeats": -1,
-            "next_run": run_at,
-        },
+    ensure_schedule(
+        f"quiz:close:{quiz_id}",
+        "quiz.tasks.close_quiz_task",
+        minutes=None,
+        args=repr((quiz_id,)),
+        schedule_type=Schedule.ONCE,
+        next_run=run_at,
     )
 
 
@@ -125,18 +124,13 @@ def ensure_schedules() -> None:
     """Periodic sweeps (idempotent: safe at every migrate): submit attempts whose time ran out (every minute, so the
     leaderboard, the exports and the draw wait at most a minute for an attempt no page view finalises), roll up the
     participation of past hours so no page view pays for it, and take over exports whose worker died."""
-    from django_q.models import Schedule
-
     for name, func, minutes in (
         (FINALIZE_SCHEDULE, "quiz.tasks.finalize_expired_task", 1),
         (ROLLUP_SCHEDULE, "quiz.tasks.refresh_participation_task", 5),
         # Exports whose worker died are taken over within minutes (quiz.exporters.recover_stale_exports).
         (EXPORT_SWEEP_SCHEDULE, "quiz.tasks.recover_exports_task", 1),
     ):
-        Schedule.objects.update_or_create(
-            name=name,
-            defaults={"func": func, "schedule_type": Schedule.MINUTES, "minutes": minutes, "repeats": -1},
-        )
+        ensure_schedule(name, func, minutes=minutes)
 
 
 def sample_bank() -> list[dict]:
