@@ -31,6 +31,12 @@ class Org(models.Model):
         INSTITUTION = "institution", _("公共机构")
         DEPARTMENT = "department", _("中央国家机关部门")
 
+    class Category(models.TextChoices):
+        # Titles an org holds (the case-call issue selects by them); blank: none.
+        DEMONSTRATION = "demonstration", _("节约型公共机构示范单位")
+        THRIFTY = "thrifty", _("节约型机关")
+        LEADER = "leader", _("公共机构能效领跑者")
+
     code = models.CharField(_("代码"), max_length=20, unique=True, help_text=_("行政区划代码，国家局为 100000"))
     name = models.CharField(_("名称"), max_length=100)
     short_name = models.CharField(_("简称"), max_length=30, blank=True)
@@ -42,7 +48,13 @@ class Org(models.Model):
     path = models.CharField(_("路径"), max_length=255, editable=False, db_index=True)
     email = models.EmailField(_("联系邮箱"), blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
-    headcount = models.PositiveIntegerField(_("干部职工人数"), null=True, blank=True)
+    headcount = models.PositiveIntegerField(
+        _("干部职工人数"),
+        null=True,
+        blank=True,
+        help_text=_("本单位自身的干部职工人数，不含下级单位：参与率按整个下级树汇总，含下级会重复计算"),
+    )
+    category = models.CharField(_("单位称号"), max_length=20, choices=Category.choices, blank=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -98,6 +110,8 @@ class User(AbstractUser):
     org = models.ForeignKey(Org, verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT)
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.REPORTER)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    # Set when an admin hands out a temporary password: the user must choose their own before anything else.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("用户")

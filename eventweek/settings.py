@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A user holding a temporary password changes it before anything else.
+    "eventweek.passwords.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "eventweek.errors.DomainErrorMiddleware",
@@ -113,10 +115,15 @@ else:
 AUTH_USER_MODEL = "eventweek.User"
 # django-axes first: it refuses a locked-out account or address before the password is even checked.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Chinese messages (Django's zh_Hans catalogue leaves the length message in English): eventweek/passwords.py.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "eventweek.passwords.MinimumLengthValidator"},
+    {"NAME": "eventweek.passwords.CommonPasswordValidator"},
+    {"NAME": "eventweek.passwords.NumericPasswordValidator"},
 ]
+# A password-reset link an admin hands out (/manage/people/) works once, for this many hours.
+PASSWORD_RESET_HOURS = env_int("PASSWORD_RESET_HOURS", 24)
+PASSWORD_RESET_TIMEOUT = PASSWORD_RESET_HOURS * 3600
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "eventweek:dashboard"
 LOGOUT_REDIRECT_URL = "eventweek:home"
