@@ -9,6 +9,7 @@ from django.shortcuts import render
 from eventweek.services.access import weeks_for_user
 from eventweek.services.public import get_public_week, published_weeks
 from eventweek.views_public import week_page_context
+from inbox.services.handling import unread_count
 from quiz.services.public import public_quizzes_for_week
 from reporting.services.access import weeks_to_report, weeks_to_review
 from reporting.services.today import open_returns_for_user, reporter_today
@@ -26,6 +27,7 @@ def dashboard(request):
         "weeks": weeks_for_user(user).order_by("-start_date", "slug"),
         "report_weeks": weeks_to_report(user),
         "review_weeks": weeks_to_review(user),
+        "inbox_unread": unread_count(user),
         "today_entries": reporter_today(user),
         "open_returns": open_returns_for_user(user),
     }

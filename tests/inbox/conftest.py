@@ -12,7 +12,7 @@ from tests.reporting.conftest import DAY1, at, image_bytes, item, submit, travel
 
 @pytest.fixture
 def forwarded(demo, submit, travel, django_capture_on_commit_callbacks):  # noqa: F811
-    """Nanjing's recycling item (two pictures, one chosen) and Suzhou's item, marked and forwarded by Jiangsu."""
+    """Nanjing's recycling item (two pictures, 回收现场 chosen) and Suzhou's item, marked and forwarded by Jiangsu."""
     travel(at(DAY1, 15, 0))
     nanjing = submit(
         "320100",
@@ -36,7 +36,7 @@ def forwarded(demo, submit, travel, django_capture_on_commit_callbacks):  # noqa
         user=reviewer,
         comment="回收量大",
         order=1,
-        picture_ids=list(recycling.pictures.values_list("pk", flat=True)),
+        picture_ids=[recycling.pictures.get(caption="回收现场").pk],
     )
     highlights.mark_highlight(suzhou.items.get(), user=reviewer, order=2)
     travel(at(DAY1, 17, 0))
