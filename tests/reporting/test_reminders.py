@@ -187,3 +187,40 @@ def test_a_reminder_left_sending_before_leases_were_recorded_is_taken_over(demo,
     assert services.send_due_report_reminders() == 13
 
     assert ReportNotice.objects.get(org__code="320300").status == ReportNotice.Status.SENT
+
+
+def test_a_failed_reminder_backs_off_before_it_is_tried_again(demo, travel, settings):
+    settings.EMAIL_BACKEND = "tests.reporting.test_reminders.RefusingBackend"
+    travel(at(DAY1, 15, 0))
+    services.send_due_report_reminders()
+    travel(at(DAY1, 15, 1))
+    services.send_due_report_reminders()  # the second failure: next try two minutes later
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    travel(at(DAY1, 15, 2))
+    assert services.send_due_report_reminders() == 0
+    travel(at(DAY1, 15, 3))
+    assert services.send_due_report_reminders() == 13
+    assert set(ReportNotice.objects.values_list("status", "attempts")) == {("sent", 3)}
+
+
+class RefusingBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPDataError(554, b"refused")
+
+
+def test_a_reminder_whose_day_has_passed_is_given_up_never_left_waiting_or_sending(demo, travel, settings):
+    travel(at(DAY1, 15, 0))
+    services.create_due_reminders()
+    nanjing = ReportNotice.objects.get(org__code="320100")
+    xuzhou = ReportNotice.objects.get(org__code="320300")
+    ReportNotice.objects.filter(pk=nanjing.pk).update(status="failed", attempts=1)
+    ReportNotice.objects.filter(pk=xuzhou.pk).update(status="sending", claimed_at=at(DAY1, 15, 55), attempts=1)
+
+    travel(at(DAY1 + datetime.timedelta(days=1), 0, 1))
+    assert services.send_due_report_reminders() == 0
+    travel(at(DAY1 + datetime.timedelta(days=1), 0, 5))
+    services.send_due_report_reminders()
+
+    assert set(ReportNotice.objects.filter(kind="reminder", day=DAY1).values_list("status", flat=True)) == {"gave_up"}
+    assert mail.outbox == []
