@@ -7,6 +7,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from eventweek.deadlines import DeadlineStatus
@@ -88,14 +89,14 @@ def report_comment(request, slug, code, day):
     form = ReviewForm(request.POST, prefix="comment")
     if not form.is_valid():
         for error in form.errors["text"]:
-            messages.error(request, f"点评内容：{error}")
+            messages.error(request, _("点评内容：%(error)s") % {"error": error})
         return redirect(back)
     try:
         reviewing.comment_on_report(report, user=request.user, text=form.cleaned_data["text"])
     except (DomainError, ValidationError) as exc:
         messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
     else:
-        messages.success(request, "点评已发送，报送单位可在报送页看到。")
+        messages.success(request, _("点评已发送，报送单位可在报送页看到。"))
     return redirect(back)
 
 
@@ -105,7 +106,7 @@ def report_return(request, slug, code, day):
     report = access.get_report_to_review(request.user, slug, code, day)
     back = reverse("reporting:report_detail", args=[slug, code, report.day.isoformat()])
     open_return = reviewing.open_return(report)
-    form = ReviewForm(request.POST or None, label="退回原因")
+    form = ReviewForm(request.POST or None, label=_("退回原因"))
     if request.method == "POST" and open_return is None and form.is_valid():
         try:
             reviewing.return_report(report, user=request.user, reason=form.cleaned_data["text"])
@@ -115,7 +116,7 @@ def report_return(request, slug, code, day):
             for message in exc.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, "已退回修改，报送单位将在报送页和工作台看到退回原因。")
+            messages.success(request, _("已退回修改，报送单位将在报送页和工作台看到退回原因。"))
             return redirect(back)
     return render(
         request,

@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from eventweek.models import Org, User, Week
 from reporting.models import DailyReport, ReportReview
@@ -11,7 +12,7 @@ from reporting.services.access import weeks_to_report
 from reporting.services.status import SUBMITTED_STATUSES, cell_status, has_cutoff, local_today
 
 # The stored status values (the first filing decides; a review never changes them) and how the workbench says them.
-FILED_LABELS = {"on_time": "今日已报（按时）", "late": "今日已报（迟报）", "submitted": "今日已报"}
+FILED_LABELS = {"on_time": _("今日已报（按时）"), "late": _("今日已报（迟报）"), "submitted": _("今日已报")}
 
 
 @dataclass
@@ -33,7 +34,7 @@ class TodayEntry:
     @property
     def label(self) -> str:
         """ "今日待报" until today's report is filed, then "今日已报（按时/迟报）" as the first filing earned."""
-        return FILED_LABELS[self.status] if self.filed else "今日待报"
+        return str(FILED_LABELS[self.status] if self.filed else _("今日待报"))
 
     @property
     def past_cutoff(self) -> bool:
