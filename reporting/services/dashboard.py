@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from eventweek.deadlines import DeadlineStatus
 from eventweek.models import Org, User, Week
@@ -69,11 +70,12 @@ def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%".replace(".0%", "%")
 
 
+# The grid's one-glance words for the shared DeadlineStatus values (the cell's title carries the full label).
 SHORT_LABELS = {
-    DeadlineStatus.ON_TIME: "按时",
-    DeadlineStatus.SUBMITTED: "已报",
-    DeadlineStatus.LATE: "迟报",
-    DeadlineStatus.MISSING: "缺报",
+    DeadlineStatus.ON_TIME: _("按时"),
+    DeadlineStatus.SUBMITTED: _("已报"),
+    DeadlineStatus.LATE: _("迟报"),
+    DeadlineStatus.MISSING: _("缺报"),
     DeadlineStatus.NOT_DUE: "—",
     DeadlineStatus.OPEN: "—",
 }
@@ -93,7 +95,7 @@ class Cell:
     @property
     def short_label(self) -> str:
         """The grid's one-glance label."""
-        return SHORT_LABELS[self.status]
+        return str(SHORT_LABELS[self.status])
 
     @property
     def submitted_at(self) -> datetime.datetime | None:
