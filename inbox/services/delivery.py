@@ -1,16 +1,15 @@
 """Delivery: what a child org sends upward lands in its receiver's inbox in the sender's transaction, and the
-receiver's admins are told by email once it committed."""
+receiver's admins are told through the notifications app (kind 收件回执), sent once it committed."""
 
-import datetime
 import logging
 
-from django.core.mail import send_mail
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eventweek.models import LOCAL_TZ, User
 from inbox.models import InboxEntry
+from notifications.models import NoticeKind
+from notifications.services.deliveries import queue_notice
 from reporting.models import ForwardedPackage, SummarySubmission
 
 logger = logging.getLogger(__name__)
@@ -37,7 +36,7 @@ def deliver_package(package: ForwardedPackage) -> InboxEntry | None:
         package=package,
         sent_at=package.forwarded_at,
     )
-    _notify_after_commit(entry.pk)
+    _notify(entry)
     return entry
 
 
@@ -57,53 +56,19 @@ def deliver_summary(submission: SummarySubmission) -> InboxEntry:
         notified_at=submission.submitted_at if submission.mailbox else None,
     )
     if not submission.mailbox:
-        _notify_after_commit(entry.pk)
+        _notify(entry)
     return entry
 
 
-def _notify_after_commit(entry_id: int) -> None:
-    def enqueue():
-        from django_q.tasks import async_task
-
-        async_task("inbox.tasks.notify_arrival_task", entry_id, task_name=f"inbox-arrival-{entry_id}")
-
-    transaction.on_commit(enqueue)
-
-
-def arrival_recipients(entry: InboxEntry) -> list[str]:
-    """The email addresses of the receiving org's active admins."""
-    return sorted(
-        set(
-            User.objects.filter(org=entry.receiver, role=User.Role.ADMIN, is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-    )
-
-
-def notify_arrival(entry_id: int, now: datetime.datetime | None = None) -> bool:
-    """Email the receiving org's admins about a new entry; the conditional update claims it, so it goes once."""
-    now = now or timezone.now()
-    claimed = InboxEntry.objects.filter(pk=entry_id, notified_at__isnull=True).update(notified_at=now)
-    if claimed != 1:
-        return False
-    entry = InboxEntry.objects.select_related("sender", "receiver").get(pk=entry_id)
-    recipients = arrival_recipients(entry)
-    if not recipients:
-        return False
-    try:
-        _send_arrival(entry, recipients)
-    except Exception:
-        # Unclaim, so the next try sends it: an arrival notice is never dropped by a mail server's hiccup.
-        InboxEntry.objects.filter(pk=entry_id).update(notified_at=None)
-        raise
-    return True
-
-
-def _send_arrival(entry: InboxEntry, recipients: list[str]) -> None:
-    send_mail(
+def _notify(entry: InboxEntry) -> None:
+    """Queue the arrival notice ("收件回执") to the receiving org's admins on the org's channels, in this transaction;
+    the notifications outbox sends it after commit, once."""
+    queue_notice(
+        entry.receiver,
+        NoticeKind.RECEIPT,
+        key=f"inbox:{entry.pk}",
         subject=_("【收件箱】%(title)s") % {"title": entry.title},
-        message=_("%(to)s：\n\n%(sender)s于 %(at)s 报送了%(kind)s：%(title)s。\n请登录系统在“收件箱”中查看。\n")
+        body=_("%(to)s：\n\n%(sender)s于 %(at)s 报送了%(kind)s：%(title)s。\n请登录系统在“收件箱”中查看。\n")
         % {
             "to": entry.receiver.name,
             "sender": entry.sender.name,
@@ -111,6 +76,15 @@ def _send_arrival(entry: InboxEntry, recipients: list[str]) -> None:
             "kind": entry.get_kind_display(),
             "title": entry.title,
         },
-        from_email=None,
-        recipient_list=recipients,
+        recipients=arrival_recipients(entry) or None,
     )
+    InboxEntry.objects.filter(pk=entry.pk).update(notified_at=timezone.now())
+
+
+def arrival_recipients(entry: InboxEntry) -> list[str]:
+    """The emails and mobiles of the receiving org's active admins (each channel keeps the kind it sends to)."""
+    admins = User.objects.filter(org=entry.receiver, role=User.Role.ADMIN, is_active=True).order_by("pk")
+    found = []
+    for email, phone in admins.values_list("email", "phone"):
+        found += [value for value in (email, phone) if value]
+    return found

@@ -6,6 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from inbox.models import InboxEntry
+from notifications.models import Delivery, NoticeKind
 
 
 def listed(client_for, user, query="") -> list[int]:
@@ -50,15 +51,15 @@ def test_a_city_summary_arrives_in_the_province_inbox_which_the_national_admin_m
     assert client_for(demo.user("jiangxi_admin")).get(reverse("inbox:inbox") + "?org=320000").status_code == 404
 
 
-def test_an_arrival_emails_the_receiving_orgs_admins_once(demo, forwarded):
+def test_an_arrival_notifies_the_receiving_orgs_admins_once_as_a_receipt_notice(demo, forwarded):
     arrivals = [m for m in mail.outbox if m.subject.startswith("【收件箱】")]
+    deliveries = Delivery.objects.filter(kind=NoticeKind.RECEIPT)
 
     assert [(m.subject, m.to) for m in arrivals] == [(f"【收件箱】{forwarded.title}", ["national_admin@example.cn"])]
     assert "请登录系统在“收件箱”中查看" in arrivals[0].body
-    from inbox.services.delivery import notify_arrival
-
-    assert notify_arrival(forwarded.pk) is False  # claimed already: a retried task sends nothing
-    assert len([m for m in mail.outbox if m.subject.startswith("【收件箱】")]) == 1
+    assert [(d.org, d.notice_key, d.recipient) for d in deliveries] == [
+        (demo.org("100000"), f"inbox:{forwarded.pk}", "national_admin@example.cn")
+    ]
 
 
 def test_the_filters_narrow_by_sender_kind_status_and_date(demo, forwarded, client_for, travel):
