@@ -42,3 +42,12 @@ def save_routes(org: Org, choices: dict[str, list[Channel]]) -> None:
             raise ValueError("channels of another org")
         route, _created = NoticeRoute.objects.get_or_create(org=org, kind=kind)
         route.channels.set(choices[kind])
+
+
+def sms_channel_for(org: Org) -> Channel | None:
+    """The enabled SMS channel that sends for the org (a quiz code, a campaign): the org's own, else the nearest
+    ancestor's (a city without a gateway uses the province's); None when no org up the tree has one."""
+    codes = [code for code in org.path.strip("/").split("/") if code]
+    candidates = Channel.objects.filter(kind=ChannelKind.SMS, enabled=True, org__code__in=codes).select_related("org")
+    by_depth = sorted(candidates, key=lambda c: (-len(c.org.path), c.pk))
+    return by_depth[0] if by_depth else None

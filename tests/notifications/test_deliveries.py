@@ -11,6 +11,7 @@ from eventweek.models import LOCAL_TZ
 from eventweek.outbox import OutboxStatus
 from notifications.models import Channel, ChannelKind, Contact, Delivery, NoticeKind, NoticeRoute
 from notifications.services.deliveries import queue_notice, retry_deliveries, send_delivery
+from notifications.services.routing import sms_channel_for
 from tests.notifications.conftest import dingtalk_check
 
 T0 = datetime.datetime(2020, 6, 29, 14, 0, tzinfo=LOCAL_TZ)
@@ -345,3 +346,17 @@ def test_a_gateway_echoing_the_key_leaves_it_out_of_the_row_and_the_logs(
     assert "sms-key-0123456789abcd" not in caplog.text
     assert "app-0123456789abcdef" not in caplog.text
     assert "appkey=app…cdef" in caplog.text
+
+
+def test_the_sms_channel_of_an_org_is_its_own_or_its_nearest_ancestors(demo):
+    nanjing, jiangsu = demo.org("320100"), demo.org("320000")
+    assert sms_channel_for(nanjing) is None
+    province = sms_channel(jiangsu, "http://127.0.0.1:9/sms")
+    Channel.objects.create(org=demo.org("360000"), kind=ChannelKind.SMS, name="江西短信", url="http://127.0.0.1:9/x")
+    assert sms_channel_for(nanjing) == province
+    own = sms_channel(nanjing, "http://127.0.0.1:9/nj")
+    assert sms_channel_for(nanjing) == own
+    own.enabled = False
+    own.save()
+    assert sms_channel_for(nanjing) == province
+    assert sms_channel_for(demo.org("320200")) == province
