@@ -1,7 +1,6 @@
 """Exports as small classes that yield a header and rows; eventweek.xlsx streams them into xlsx (write-only mode)."""
 
 import datetime
-import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -219,10 +218,8 @@ class QuizExportStorage(PrivateStorage):
 
     @cached_property
     def base_location(self):
-        configured = settings.QUIZ_EXPORT_ROOT
-        if configured:
-            return str(configured)
-        return os.path.join(PrivateStorage.base_location.func(self), "quiz-exports")
+        # QUIZ_EXPORT_ROOT unset (None) follows REPORT_PRIVATE_ROOT wherever that is moved.
+        return str(settings.QUIZ_EXPORT_ROOT or Path(settings.REPORT_PRIVATE_ROOT) / "quiz-exports")
 
 
 def export_storage() -> QuizExportStorage:
