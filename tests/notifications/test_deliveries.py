@@ -6,10 +6,12 @@ import datetime
 import pytest
 import time_machine
 from django.db import transaction
+from django_q.models import Schedule
 
 from eventweek.models import LOCAL_TZ
 from eventweek.outbox import OutboxStatus
 from notifications.models import Channel, ChannelKind, Contact, Delivery, NoticeKind, NoticeRoute
+from notifications.receivers import ensure_schedules_after_migrate
 from notifications.services.deliveries import queue_notice, retry_deliveries, send_delivery
 from notifications.services.routing import sms_channel_for
 from tests.notifications.conftest import dingtalk_check
@@ -360,3 +362,12 @@ def test_the_sms_channel_of_an_org_is_its_own_or_its_nearest_ancestors(demo):
     own.save()
     assert sms_channel_for(nanjing) == province
     assert sms_channel_for(demo.org("320200")) == province
+
+
+def test_the_retry_sweep_is_scheduled_every_minute_once(db):
+    ensure_schedules_after_migrate(sender=None)
+    ensure_schedules_after_migrate(sender=None)
+
+    assert list(Schedule.objects.filter(name="notifications.retry_deliveries").values_list("func", "minutes")) == [
+        ("notifications.tasks.retry_deliveries_task", 1)
+    ]
