@@ -70,6 +70,27 @@ class AuditEntry(models.Model):
     def action_label(self) -> str:
         return actions.label(self.action)
 
+    @property
+    def kind_label(self) -> str:
+        """The Chinese name of the kind of object acted on ("" when none)."""
+        model = self.content_type.model_class() if self.content_type_id else None
+        return str(model._meta.verbose_name) if model else ""
+
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field label, before, after) for each field recorded in before or after, labelled by the object's model."""
+        before, after = self.before or {}, self.after or {}
+        model = self.content_type.model_class() if self.content_type_id else None
+        rows = []
+        for key in dict.fromkeys([*before, *after]):
+            label = key
+            if model is not None:
+                try:
+                    label = str(model._meta.get_field(key.removesuffix("_id")).verbose_name)
+                except Exception:  # a key that is not a field (a count, a computed value): shown as stored
+                    pass
+            rows.append((label, before.get(key, ""), after.get(key, "")))
+        return rows
+
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError("audit entries cannot be changed")

@@ -18,8 +18,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("reporting/", include("reporting.urls")),
     path("quiz/", include("quiz.urls")),
-    path("inbox/", include("inbox.urls")),
     path("notifications/", include("notifications.urls")),
+    path("audit/", include("audit.urls")),
+    path("inbox/", include("inbox.urls")),
     path("", include("eventweek.urls_core")),
 ]
 
