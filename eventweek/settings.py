@@ -263,6 +263,9 @@ OUTBOX_LEASE_MINUTES = env_int("OUTBOX_LEASE_MINUTES", 10, minimum=1)
 OUTBOX_RETRY_CAP_MINUTES = env_int("OUTBOX_RETRY_CAP_MINUTES", 15, minimum=1)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 
+# Public-interest SMS campaigns (notifications.services.campaigns): messages sent a second, at most.
+SMS_CAMPAIGN_RATE = env_int("SMS_CAMPAIGN_RATE", 200, minimum=1)
+
 # Daily reports: the size of one picture, pictures per report, and the pixels one picture may decode to. 40
 # megapixels decode to at most 160 MB (Pillow keeps RGB as 4 bytes a pixel): what keeps one upload near 300 MB of
 # worker memory; Pillow's own bomb guard (89 MP) is twice that.

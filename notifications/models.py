@@ -155,3 +155,95 @@ class Delivery(OutboxRow):
 
     def __str__(self):
         return self.idempotency_key
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("待发送")
+    SCHEDULED = "scheduled", _("已定时")
+    SENDING = "sending", _("发送中")
+    STOPPED = "stopped", _("已暂停")
+    DONE = "done", _("已完成")
+
+
+class Campaign(models.Model):
+    """A public-interest SMS campaign (公益短信): one message, sent by an org admin to a staff list imported from .xlsx
+    or to the contacts of an org subtree, batched at SMS_CAMPAIGN_RATE messages a second.
+
+    The skip counters are fixed when the recipients are queued; the sent and failed counts are read from the rows.
+    """
+
+    org = models.ForeignKey(Org, verbose_name=_("组织单位"), on_delete=models.CASCADE, related_name="campaigns")
+    channel = models.ForeignKey(
+        Channel, verbose_name=_("短信渠道"), on_delete=models.PROTECT, related_name="campaigns", null=True
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    message = models.TextField(_("短信内容"))
+    status = models.CharField(_("状态"), max_length=20, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
+    source = models.CharField(_("接收人来源"), max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        "eventweek.User", verbose_name=_("创建人"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    scheduled_at = models.DateTimeField(_("定时发送时间"), null=True, blank=True)
+    started_at = models.DateTimeField(_("开始发送时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The one runner of a sending campaign: its heartbeat; a stale one is taken over by the sweep.
+    runner_at = models.DateTimeField(_("发送进程心跳"), null=True, blank=True)
+    invalid_skipped = models.PositiveIntegerField(_("无效号码（已跳过）"), default=0)
+    duplicates_removed = models.PositiveIntegerField(_("重复号码（已去除）"), default=0)
+    opted_out = models.PositiveIntegerField(_("已退订（已跳过）"), default=0)
+    # Row-level messages of the import ("第 5 行：手机号…"), shown on the campaign's page.
+    import_errors = models.JSONField(_("导入提示"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("公益短信")
+        verbose_name_plural = _("公益短信")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class CampaignRecipient(OutboxRow):
+    """One mobile of a campaign: unique per (campaign, mobile), claimed in batches before its send, recorded after."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("公益短信"), on_delete=models.CASCADE, related_name="recipients")
+    mobile = models.CharField(_("手机号"), max_length=20)
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    unit = models.ForeignKey(Org, verbose_name=_("单位"), on_delete=models.SET_NULL, null=True, related_name="+")
+    provider_message_id = models.CharField(_("网关消息编号"), max_length=200, blank=True)
+    # Put on the opt-out list after it was queued: retired at its send, counted with the campaign's opted_out.
+    opted_out = models.BooleanField(_("已退订"), default=False)
+
+    class Meta:
+        verbose_name = _("公益短信接收人")
+        verbose_name_plural = _("公益短信接收人")
+        constraints = [models.UniqueConstraint(fields=["campaign", "mobile"], name="campaign_one_row_per_mobile")]
+        indexes = [models.Index(fields=["campaign", "status"], name="campaign_recipient_status")]
+
+    def __str__(self):
+        return self.mobile
+
+
+class OptOutSource(models.TextChoices):
+    REPLY = "reply", _("短信回复退订")
+    ADMIN = "admin", _("管理员登记")
+
+
+class OptOut(models.Model):
+    """A mobile that receives no campaign any more: its reply of TD/退订, or an admin's entry."""
+
+    mobile = models.CharField(_("手机号"), max_length=20, unique=True)
+    source = models.CharField(_("来源"), max_length=20, choices=OptOutSource.choices)
+    org = models.ForeignKey(
+        Org, verbose_name=_("登记单位"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("退订时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("短信退订")
+        verbose_name_plural = _("短信退订")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return self.mobile
