@@ -246,3 +246,12 @@ def test_a_reset_link_expires_after_the_configured_hours(demo, client_for, clien
         assert client.get(link).status_code == 200
     with time_machine.travel(start + datetime.timedelta(hours=25), tick=False):
         assert client.get(link).status_code == 404
+
+
+def test_the_menu_links_admins_to_people_and_everyone_to_their_password(demo, client_for):
+    admin_page = client_for(demo.user("jiangsu_admin")).get(reverse("eventweek:dashboard")).content.decode()
+    reporter_page = client_for(demo.user("wuxi_reporter")).get(reverse("eventweek:dashboard")).content.decode()
+
+    assert f'<a href="{PEOPLE}">用户与单位</a>' in admin_page
+    assert "用户与单位" not in reporter_page
+    assert f'href="{CHANGE}" title="修改密码"' in reporter_page
