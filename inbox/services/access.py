@@ -40,6 +40,7 @@ def get_entry_for_user(user: User, pk: int) -> InboxEntry:
 
 
 def entries_of_any():
+    """Every entry with what its pages show loaded (callers narrow it to what the user may see)."""
     return InboxEntry.objects.select_related(
         "sender",
         "receiver",
@@ -66,6 +67,7 @@ def handling_refusal(user: User, entry: InboxEntry) -> str:
 
 
 def can_handle(user: User, entry: InboxEntry) -> bool:
+    """Whether the user may mark, adopt and answer the entry."""
     return not handling_refusal(user, entry)
 
 

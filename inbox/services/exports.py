@@ -69,6 +69,7 @@ def package_docx(entry: InboxEntry) -> bytes:
 
 
 def entry_filename(entry: InboxEntry, suffix: str) -> str:
+    """The entry's Chinese file name with the suffix."""
     return f"{entry.title}.{suffix}".replace("/", "-")
 
 
@@ -143,4 +144,5 @@ def summaries_zip(org: Org, week: Week) -> bytes:
 
 
 def summaries_zip_filename(org: Org, week: Week) -> str:
+    """The Chinese name of the week's .zip of summaries received by the org."""
     return f"{org.name}收到的{week.title}总结.zip".replace("/", "-")
