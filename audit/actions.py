@@ -21,6 +21,7 @@ USER_PASSWORD_RESET = "user.password_reset"
 ORG_CHANGE = "org.change"
 ORG_MOVE = "org.move"
 EXPORT_PERSONAL_DATA = "export.personal_data"
+SMS_CAMPAIGN_SEND = "sms_campaign.send"
 
 LABELS = {
     WEEK_PUBLISH: _("发布活动周"),
@@ -42,6 +43,7 @@ LABELS = {
     ORG_CHANGE: _("修改单位信息"),
     ORG_MOVE: _("移动单位"),
     EXPORT_PERSONAL_DATA: _("导出个人信息"),
+    SMS_CAMPAIGN_SEND: _("发送公益短信"),
 }
 
 CHOICES = list(LABELS.items())

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from eventweek.errors import Forbidden, NotFound
 from eventweek.models import Org
-from notifications.models import Channel, Contact, Delivery
+from notifications.models import Campaign, Channel, Contact, Delivery, OptOut
 
 
 def require_admin(user) -> None:
@@ -63,3 +63,41 @@ def deliveries_for_user(user, *, status: str = "", channel_id: int | None = None
     if channel_id:
         rows = rows.filter(channel_id=channel_id)
     return rows.order_by("-created_at", "-pk")
+
+
+def campaigns_for_user(user):
+    """Campaigns of the orgs the user sees (an admin only), newest first."""
+    require_admin(user)
+    return Campaign.objects.filter(org__in=user.visible_orgs()).select_related("org", "channel")
+
+
+def get_campaign_for_user(user, pk: int, *, change: bool = False):
+    """A campaign of the user's subtree (NotFound otherwise); to change it, the user must be an admin of its org."""
+    try:
+        campaign = campaigns_for_user(user).get(pk=pk)
+    except Campaign.DoesNotExist:
+        raise NotFound(_("没有这条公益短信。")) from None
+    if change and not may_change_campaign(user, campaign):
+        raise Forbidden(_("只有组织这条公益短信的单位可以发送、定时或暂停它。"))
+    return campaign
+
+
+def can_see_campaign_phones(user, campaign) -> bool:
+    """Mobiles in full only on the organizer's own pages (an admin of the campaign's org); masked for everyone else."""
+    return may_change_campaign(user, campaign)
+
+
+def opt_outs_for_user(user):
+    """The opt-out list (shared by every campaign), for an admin."""
+    require_admin(user)
+    return OptOut.objects.select_related("org")
+
+
+def may_change_campaign(user, campaign: Campaign) -> bool:
+    """Only the organizer org's admins send, schedule, stop and resume a campaign."""
+    return user.is_superuser or (user.is_org_admin and user.org_id == campaign.org_id)
+
+
+def recipients_of_campaign(campaign: Campaign):
+    """The recipient rows of a campaign the caller already fetched for the user, in queued order."""
+    return campaign.recipients.select_related("unit").order_by("pk")
