@@ -1,9 +1,8 @@
-"""Activity reminders: who is told about an activity, when, and sending each notice once."""
+"""Activity reminders: who is told about an activity, when, and handing each notice once to the org's channels."""
 
 import datetime
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.template.loader import render_to_string
@@ -13,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from eventweek.models import LOCAL_TZ, Activity, ActivityNotice, Org, Week
 from eventweek.outbox import claimable, deliver
+from notifications.models import NoticeKind
+from notifications.services.deliveries import queue_notice
 
 
 def week_recipients(week: Week) -> list[Org]:
@@ -138,8 +139,10 @@ def notice_subject(activity: Activity) -> str:
 
 
 def send_activity_notice(notice_id: int, *, now: datetime.datetime | None = None) -> bool:
-    """Send one notice once (see `eventweek.outbox.deliver`); rendered before the claim, so a template error cannot
-    leave it stuck in SENDING."""
+    """Hand one notice once to the org's channels chosen for activity reminders (see `eventweek.outbox.deliver`):
+    one delivery per channel and recipient, keyed by this notice, so a retried notice queues nothing twice and each
+    delivery is sent and retried on its own. Rendered before the claim, so a template error cannot leave it stuck in
+    SENDING."""
     now = now or timezone.now()
     notice = ActivityNotice.objects.select_related("activity__week", "org").filter(pk=notice_id).first()
     if notice is None:
@@ -148,14 +151,16 @@ def send_activity_notice(notice_id: int, *, now: datetime.datetime | None = None
     context = {"activity": activity, "org": notice.org, "link": activity_link(activity), "site_url": settings.SITE_URL}
     subject = notice_subject(activity)
     body = render_to_string("eventweek/email/activity_notice.txt", context)
-    return deliver(_sendable(now), notice_id, lambda row: send_mail(subject, body, None, [row.email]), now=now)
+
+    def queue(row: ActivityNotice) -> None:
+        queue_notice(row.org, NoticeKind.ACTIVITY_REMINDER, f"activity:{row.pk}", subject, body)
+
+    return deliver(_sendable(now), notice_id, queue, now=now)
 
 
 def send_due_activity_reminders(now: datetime.datetime | None = None) -> int:
-    """Create due notices and send them along with earlier failures whose retry time has come; return how many were sent.
-
-    A failed notice is retried (with the outbox's back-off, up to its attempt cap) until its activity is over.
-    """
+    """Create due notices and hand them to the channels along with earlier ones whose retry time has come; return how
+    many were handed over. A delivery that fails is retried by the notifications outbox, not here."""
     now = now or timezone.now()
     create_due_notices(now)
     ready = list(claimable(_sendable(now), now).order_by("pk").values_list("pk", flat=True))

@@ -12,10 +12,12 @@ import time_machine
 from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.test import TestCase
 from django.utils.module_loading import import_string
 from django_q.models import Schedule
 
 from eventweek.models import Activity, ActivityNotice, Week
+from eventweek.outbox import OutboxStatus
 from eventweek.services.changes import cancel_activity, save_activity
 from eventweek.services.publishing import ensure_schedules
 from eventweek.services.reminders import (
@@ -23,6 +25,8 @@ from eventweek.services.reminders import (
     send_activity_notice,
     send_due_activity_reminders,
 )
+from notifications.models import Delivery
+from notifications.tasks import retry_deliveries_task
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -50,10 +54,20 @@ def launch(demo):
 
 
 def run_reminders():
-    """What the every-minute django-q2 schedule runs."""
+    """What the every-minute django-q2 schedules run: the reminders (each notice handed to the org's channels, its
+    deliveries sent after commit, as in a worker), then the notifications' retry sweep; how many notices were handed
+    over."""
     ensure_schedules()
     schedule = Schedule.objects.get(name="eventweek:activity-reminders")
-    return import_string(schedule.func)()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        handed = import_string(schedule.func)()
+    retry_deliveries_task()
+    return handed
+
+
+def committed():
+    """After commit: the deliveries queued inside are sent (the test itself runs in one transaction)."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 def recipients():
@@ -107,8 +121,9 @@ def test_a_retried_send_of_one_notice_never_sends_twice(demo):
         create_due_notices()
         notice = ActivityNotice.objects.get(org__code="320100")
 
-        assert send_activity_notice(notice.pk) is True
-        assert send_activity_notice(notice.pk) is False
+        with committed():
+            assert send_activity_notice(notice.pk) is True
+            assert send_activity_notice(notice.pk) is False
 
     assert recipients() == ["nanjing@jsjn.example.cn"]
     notice.refresh_from_db()
@@ -171,7 +186,8 @@ def test_a_notice_of_an_outdated_version_is_never_sent(demo):
         save_activity(activity)  # no change: still version 0
         activity.place = "国管局"
         save_activity(activity)  # version 1
-        sent = send_due_activity_reminders()
+        with committed():
+            sent = send_due_activity_reminders()
 
     assert sent == 18  # the version-1 notices only
     assert set(ActivityNotice.objects.filter(sequence=0).values_list("status", flat=True)) == {"pending"}
@@ -179,7 +195,7 @@ def test_a_notice_of_an_outdated_version_is_never_sent(demo):
 
 
 def test_a_cancelled_activity_gets_no_reminder(demo):
-    cancel_activity(launch(demo))
+    cancel_activity(launch(demo), reason="场地维修")
 
     with at(6, 29, 8, 0):
         assert run_reminders() == 0
@@ -212,14 +228,14 @@ class RefusingBackend(BaseEmailBackend):
         raise OSError("554 refused")
 
 
-def test_failed_notices_back_off_and_are_retried_until_the_activity_is_over(one_recipient, settings):
+def test_failed_deliveries_back_off_and_are_retried_until_the_activity_is_over(one_recipient, settings):
     settings.EMAIL_BACKEND = "tests.eventweek.test_reminders.RefusingBackend"
     slots = []
     for minute in range(60):
         with at(6, 29, 8, minute):
             run_reminders()
-        notice = ActivityNotice.objects.get()
-        slot = notice.next_attempt_at.astimezone(SHANGHAI).strftime("%H:%M")
+        delivery = Delivery.objects.get()
+        slot = delivery.next_attempt_at.astimezone(SHANGHAI).strftime("%H:%M")
         if not slots or slots[-1] != slot:
             slots.append(slot)
 
@@ -285,23 +301,24 @@ def test_a_real_smtp_server_receives_the_reminder(one_recipient, smtp):
     assert "时间：2020年6月29日 09:00 至 10:00" in body
 
 
-def test_a_refusing_server_leaves_the_notice_failed_and_the_next_run_delivers_it_once(one_recipient, smtp):
+def test_a_refusing_server_leaves_the_delivery_failed_and_the_next_run_delivers_it_once(one_recipient, smtp):
     smtp.refuse = True
     with at(6, 29, 8, 0):
-        assert run_reminders() == 0
-    notice = ActivityNotice.objects.get()
-    assert (notice.status, notice.attempts) == (ActivityNotice.Status.FAILED, 1)
-    assert "554" in notice.last_error
+        assert run_reminders() == 1  # the notice is handed over; its email delivery fails
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == (OutboxStatus.FAILED, 1)
+    assert "554" in delivery.last_error
 
     smtp.refuse = False
     with at(6, 29, 8, 1):
-        assert run_reminders() == 1
+        assert run_reminders() == 0
     with at(6, 29, 8, 2):
         assert run_reminders() == 0
 
     assert [rcpt for rcpt, _message in smtp.messages] == [["jieneng@ggj.example.cn"]]
-    notice.refresh_from_db()
-    assert (notice.status, notice.attempts, notice.last_error) == (ActivityNotice.Status.SENT, 2, "")
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.last_error) == (OutboxStatus.SENT, 2, "")
+    assert ActivityNotice.objects.get().status == ActivityNotice.Status.SENT
 
 
 def test_a_server_down_for_an_hour_does_not_lose_the_reminder(one_recipient, smtp, settings):
@@ -309,12 +326,14 @@ def test_a_server_down_for_an_hour_does_not_lose_the_reminder(one_recipient, smt
     for minute in range(60):
         with at(6, 29, 8, minute):
             run_reminders()
-    notice = ActivityNotice.objects.get()
-    assert (notice.status, notice.attempts) == (ActivityNotice.Status.FAILED, 7)  # 08:00 01 03 07 15 30 45
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == (OutboxStatus.FAILED, 7)  # 08:00 01 03 07 15 30 45
 
     settings.EMAIL_PORT = smtp.port
     with at(6, 29, 9, 0):
-        assert run_reminders() == 1
+        assert run_reminders() == 0
+    delivery.refresh_from_db()
+    assert delivery.status == OutboxStatus.SENT
 
     assert [rcpt for rcpt, _message in smtp.messages] == [["jieneng@ggj.example.cn"]]
 
@@ -333,30 +352,34 @@ class DyingBackend(BaseEmailBackend):
         raise WorkerKilled
 
 
-def test_a_notice_whose_worker_died_is_sent_once_the_lease_has_run_out_and_not_before(one_recipient, settings):
+def test_a_delivery_whose_worker_died_is_sent_once_the_lease_has_run_out_and_not_before(one_recipient, settings):
     with at(6, 29, 8, 0):
         create_due_notices()
         notice = ActivityNotice.objects.get()
         settings.EMAIL_BACKEND = "tests.eventweek.test_reminders.DyingBackend"
-        with pytest.raises(WorkerKilled):
+        with pytest.raises(WorkerKilled), committed():
             send_activity_notice(notice.pk)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     notice.refresh_from_db()
-    assert (notice.status, notice.attempts) == (ActivityNotice.Status.SENDING, 1)
-    assert notice.claimed_at == datetime.datetime(2020, 6, 29, 8, 0, tzinfo=SHANGHAI)
+    assert (notice.status, notice.attempts) == (ActivityNotice.Status.SENT, 1)  # handed over before the worker died
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == (OutboxStatus.SENDING, 1)
+    assert delivery.claimed_at == datetime.datetime(2020, 6, 29, 8, 0, tzinfo=SHANGHAI)
 
     with at(6, 29, 8, 9):
-        assert send_activity_notice(notice.pk) is False  # a retried task while the claim is live
+        with committed():
+            assert send_activity_notice(notice.pk) is False  # a retried task finds the notice handed over
         assert run_reminders() == 0
+    assert mail.outbox == []
     with at(6, 29, 8, 10):
-        assert run_reminders() == 1
+        assert run_reminders() == 0
     with at(6, 29, 8, 11):
         assert run_reminders() == 0
 
     assert recipients() == ["jieneng@ggj.example.cn"]
-    notice.refresh_from_db()
-    assert (notice.status, notice.attempts) == (ActivityNotice.Status.SENT, 2)
-    assert notice.sent_at == datetime.datetime(2020, 6, 29, 8, 10, tzinfo=SHANGHAI)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (OutboxStatus.SENT, 2)
+    assert delivery.sent_at == datetime.datetime(2020, 6, 29, 8, 10, tzinfo=SHANGHAI)
 
 
 def test_a_notice_left_sending_before_leases_were_recorded_is_taken_over(one_recipient):
