@@ -3,7 +3,6 @@
 import datetime
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from eventweek.models import Week
 from eventweek.outbox import claimable, deliver, ensure_schedule
+from notifications.models import NoticeKind
+from notifications.services.deliveries import queue_notice
 from reporting.models import DailyReport, ReportNotice
 from reporting.services.status import has_cutoff, local_today
 
@@ -69,7 +70,9 @@ def retire_past_reminders(now: datetime.datetime | None = None) -> int:
 
 
 def send_report_reminder(notice_id: int, *, now: datetime.datetime | None = None) -> bool:
-    """Send one reminder once (see `eventweek.outbox.deliver`), unless the day was filed in the meantime."""
+    """Hand one reminder once to the org's channels chosen for 未报送提醒 (see `eventweek.outbox.deliver`), unless the
+    day was filed in the meantime: one delivery per channel and recipient keyed by this reminder, so a retried
+    reminder queues nothing twice and each delivery is sent and retried on its own."""
     now = now or timezone.now()
     notice = ReportNotice.objects.select_related("week", "org").filter(pk=notice_id).first()
     if notice is None:
@@ -90,7 +93,7 @@ def send_report_reminder(notice_id: int, *, now: datetime.datetime | None = None
     return deliver(
         _sendable(now),
         notice_id,
-        lambda row: send_mail(subject, body, None, [row.email]),
+        lambda row: queue_notice(row.org, NoticeKind.REPORT_MISSING, f"report-reminder:{row.pk}", subject, body),
         # Filed between the reminder's creation and now: nothing to remind about.
         still_wanted=lambda row: (
             not DailyReport.objects.filter(
@@ -103,8 +106,8 @@ def send_report_reminder(notice_id: int, *, now: datetime.datetime | None = None
 
 
 def send_due_report_reminders(now: datetime.datetime | None = None) -> int:
-    """Create the due reminders and send them along with the day's earlier failures whose back-off has passed and
-    claims whose worker died; give up those of past days; return how many were sent."""
+    """Create the due reminders and hand them to the channels along with the day's earlier ones whose back-off has
+    passed and claims whose worker died; give up those of past days; return how many were handed over."""
     now = now or timezone.now()
     retire_past_reminders(now)
     create_due_reminders(now)

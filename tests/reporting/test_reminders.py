@@ -9,8 +9,12 @@ from django.core import mail
 from django.core.mail.backends import locmem
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
+from django.test import TestCase
 from django_q.models import Schedule
 
+from eventweek.outbox import OutboxStatus
+from notifications.models import Delivery
+from notifications.services.deliveries import retry_deliveries, send_delivery
 from reporting import tasks
 from reporting.models import ReportNotice
 from reporting.services import reminders as services
@@ -20,17 +24,36 @@ from .conftest import DAY1, at
 JIANGSU_CITY_EMAILS = 13
 
 
+def committed():
+    """After commit, as in a worker: the deliveries queued inside are sent (the test runs in one transaction)."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def task():
+    """The every-minute reminder task, its deliveries sent after commit."""
+    with committed():
+        return tasks.send_report_reminders_task()
+
+
+def remind():
+    """The reminder run, its deliveries sent after commit, then the deliveries' retry sweep; how many handed over."""
+    with committed():
+        handed = services.send_due_report_reminders()
+    retry_deliveries()
+    return handed
+
+
 def test_the_reminder_reaches_only_orgs_that_have_not_filed_and_only_once(demo, submit, travel):
     travel(at(DAY1, 11, 0))
     submit("320100")
     submit("320200")
     travel(at(DAY1, 14, 59, 59))
-    assert tasks.send_report_reminders_task() == 0
+    assert task() == 0
     assert mail.outbox == []
     travel(at(DAY1, 15, 0))
-    assert tasks.send_report_reminders_task() == JIANGSU_CITY_EMAILS - 2
+    assert task() == JIANGSU_CITY_EMAILS - 2
     travel(at(DAY1, 15, 1))
-    assert tasks.send_report_reminders_task() == 0
+    assert task() == 0
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert len(recipients) == 11
     assert "nanjing@jsjn.example.cn" not in recipients
@@ -56,22 +79,24 @@ def test_a_claimed_reminder_is_never_sent_twice(demo, travel):
     travel(at(DAY1, 15, 0))
     ids = services.create_due_reminders()
     assert len(ids) == 13
-    assert services.send_report_reminder(ids[0]) is True
-    assert services.send_report_reminder(ids[0]) is False
+    with committed():
+        assert services.send_report_reminder(ids[0]) is True
+        assert services.send_report_reminder(ids[0]) is False
     assert len(mail.outbox) == 1
 
 
-def test_a_failed_reminder_is_recorded_and_retried(demo, travel, settings):
+def test_a_failed_delivery_is_recorded_and_retried(demo, travel, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens there
     travel(at(DAY1, 15, 0))
-    assert services.send_due_report_reminders() == 0
-    assert ReportNotice.objects.filter(status="failed").count() == 13
+    assert remind() == 13  # handed over; each email delivery fails
+    assert ReportNotice.objects.filter(status="sent").count() == 13
+    assert Delivery.objects.filter(status="failed").count() == 13
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     travel(at(DAY1, 15, 1))
-    assert services.send_due_report_reminders() == 13
+    assert remind() == 0
     assert len(mail.outbox) == 13
-    assert set(ReportNotice.objects.values_list("attempts", flat=True)) == {2}
+    assert set(Delivery.objects.values_list("status", "attempts")) == {("sent", 2)}
 
 
 def test_the_sweep_records_who_is_missing_once(demo, submit, travel):
@@ -127,55 +152,64 @@ def test_a_reminder_whose_worker_died_is_sent_once_the_lease_has_run_out_and_not
     services.create_due_reminders()
     xuzhou = ReportNotice.objects.get(org__code="320300")
     settings.EMAIL_BACKEND = "tests.reporting.test_reminders.DyingBackend"
-    with pytest.raises(WorkerKilled):
+    with pytest.raises(WorkerKilled), committed():
         services.send_report_reminder(xuzhou.pk)
     xuzhou.refresh_from_db()
-    assert (xuzhou.status, xuzhou.claimed_at, xuzhou.attempts) == (ReportNotice.Status.SENDING, at(DAY1, 15, 0), 1)
+    assert (xuzhou.status, xuzhou.attempts) == (ReportNotice.Status.SENT, 1)  # handed over before the worker died
+    delivery = Delivery.objects.get(recipient="xuzhou@jsjn.example.cn")
+    assert (delivery.status, delivery.claimed_at, delivery.attempts) == (OutboxStatus.SENDING, at(DAY1, 15, 0), 1)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
     travel(at(DAY1, 15, 9, 59))
-    assert services.send_report_reminder(xuzhou.pk) is False  # a retried task while the claim is live
-    assert services.send_due_report_reminders() == 12  # everybody else
+    assert send_delivery(delivery.pk) is False  # a retried task while the claim is live
+    assert remind() == 12  # everybody else
     assert "xuzhou@jsjn.example.cn" not in [m.to[0] for m in mail.outbox]
 
     travel(at(DAY1, 15, 10))
-    assert services.send_due_report_reminders() == 1
+    assert remind() == 0
     travel(at(DAY1, 15, 11))
-    assert services.send_due_report_reminders() == 0
+    assert remind() == 0
 
     assert [m.to for m in mail.outbox if m.to == ["xuzhou@jsjn.example.cn"]] == [["xuzhou@jsjn.example.cn"]]
-    xuzhou.refresh_from_db()
-    assert (xuzhou.status, xuzhou.attempts, xuzhou.sent_at) == (ReportNotice.Status.SENT, 2, at(DAY1, 15, 10))
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.sent_at) == (OutboxStatus.SENT, 2, at(DAY1, 15, 10))
 
 
 class HangingBackend(BaseEmailBackend):
-    """A mail server that hangs past the lease on the first send, while a later run takes the reminder over and
-    delivers it; the first send then fails."""
+    """A mail server that hangs past the lease on the first send, while a later run takes the delivery over and
+    sends it; the first send then fails."""
 
-    notice_pk = None
+    armed = False
 
     def send_messages(self, email_messages):
-        if self.notice_pk is not None:
-            notice_pk, HangingBackend.notice_pk = self.notice_pk, None
+        if HangingBackend.armed:
+            HangingBackend.armed = False
+            delivery = Delivery.objects.get(recipient=email_messages[0].to[0])
             with time_machine.travel(at(DAY1, 15, 10), tick=False):
-                assert services.send_report_reminder(notice_pk) is True
+                assert send_delivery(delivery.pk) is True
             raise smtplib.SMTPServerDisconnected("connection lost after 10 minutes")
         return locmem.EmailBackend().send_messages(email_messages)
 
 
-def test_a_worker_whose_lease_ran_out_does_not_mark_its_successors_reminder_failed(demo, travel, settings):
+def test_a_worker_whose_lease_ran_out_does_not_mark_its_successors_delivery_failed(demo, travel, settings):
     travel(at(DAY1, 15, 0))
     services.create_due_reminders()
     xuzhou = ReportNotice.objects.get(org__code="320300")
     settings.EMAIL_BACKEND = "tests.reporting.test_reminders.HangingBackend"
-    HangingBackend.notice_pk = xuzhou.pk
+    HangingBackend.armed = True
 
-    assert services.send_report_reminder(xuzhou.pk) is False
+    with committed():
+        assert services.send_report_reminder(xuzhou.pk) is True
 
-    xuzhou.refresh_from_db()
-    assert (xuzhou.status, xuzhou.attempts, xuzhou.sent_at, xuzhou.last_error) == ("sent", 2, at(DAY1, 15, 10), "")
+    delivery = Delivery.objects.get(recipient="xuzhou@jsjn.example.cn")
+    assert (delivery.status, delivery.attempts, delivery.sent_at, delivery.last_error) == (
+        "sent",
+        2,
+        at(DAY1, 15, 10),
+        "",
+    )
     travel(at(DAY1, 15, 11))
-    assert services.send_due_report_reminders() == 12  # the others; Xuzhou is not reminded a second time
+    assert remind() == 12  # the others; Xuzhou is not reminded a second time
     assert [m.to[0] for m in mail.outbox].count("xuzhou@jsjn.example.cn") == 1
 
 
@@ -189,19 +223,19 @@ def test_a_reminder_left_sending_before_leases_were_recorded_is_taken_over(demo,
     assert ReportNotice.objects.get(org__code="320300").status == ReportNotice.Status.SENT
 
 
-def test_a_failed_reminder_backs_off_before_it_is_tried_again(demo, travel, settings):
+def test_a_failed_delivery_backs_off_before_it_is_tried_again(demo, travel, settings):
     settings.EMAIL_BACKEND = "tests.reporting.test_reminders.RefusingBackend"
     travel(at(DAY1, 15, 0))
-    services.send_due_report_reminders()
+    remind()
     travel(at(DAY1, 15, 1))
-    services.send_due_report_reminders()  # the second failure: next try two minutes later
+    remind()  # the second failure: next try two minutes later
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
     travel(at(DAY1, 15, 2))
-    assert services.send_due_report_reminders() == 0
+    assert retry_deliveries() == 0
     travel(at(DAY1, 15, 3))
-    assert services.send_due_report_reminders() == 13
-    assert set(ReportNotice.objects.values_list("status", "attempts")) == {("sent", 3)}
+    assert retry_deliveries() == 13
+    assert set(Delivery.objects.values_list("status", "attempts")) == {("sent", 3)}
 
 
 class RefusingBackend(BaseEmailBackend):
