@@ -2,6 +2,7 @@
 
 import time_machine
 from django.core import mail
+from django.test import TestCase
 
 from eventweek.deadlines import DeadlineStatus
 from reporting.models.summaries import SummaryReminder
@@ -77,7 +78,7 @@ def test_reminders_go_once_to_orgs_that_have_not_submitted_a_day_before(demo):
     submit_at(demo.jiangsu, demo.org("320100"), local(2020, 7, 8, 9, 0))
 
     assert send_summary_reminders(now=local(2020, 7, 8, 23, 0)) == 0  # more than a day ahead
-    with time_machine.travel(local(2020, 7, 9, 9, 0), tick=False):
+    with time_machine.travel(local(2020, 7, 9, 9, 0), tick=False), TestCase.captureOnCommitCallbacks(execute=True):
         sent = send_summary_reminders()
         again = send_summary_reminders()
 

@@ -6,9 +6,11 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 
+from notifications.models import Delivery
+from notifications.services.deliveries import retry_deliveries
 from reporting.models.summaries import Summary, SummaryReminder, SummarySubmission
 from reporting.summary.docx import libreoffice_path
 from reporting.summary.services.deadlines import send_summary_reminders
@@ -119,41 +121,52 @@ def test_the_pdf_view_sends_a_pdf_named_pdf(reports, client_for, django_capture_
     assert response["Content-Disposition"].startswith('attachment; filename="summary.pdf";')
 
 
+def committed():
+    """After commit, as in a worker: the deliveries queued inside are sent (the test runs in one transaction)."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
 def test_reminders_that_fail_while_the_mail_server_is_down_go_once_it_is_back(demo, smtp, settings):
     smtp()
     settings.EMAIL_PORT = free_port()  # nothing listens there: the mail server is down
 
-    failed = send_summary_reminders(now=local(2020, 7, 9, 9, 0))
+    with time_machine.travel(local(2020, 7, 9, 9, 0), tick=False), committed():
+        handed = send_summary_reminders()
 
-    unsent = SummaryReminder.objects.filter(sent_at__isnull=True)
-    assert (failed, unsent.count(), SummaryReminder.objects.count()) == (0, 13, 13)
+    unsent = Delivery.objects.filter(sent_at__isnull=True)
+    assert (handed, unsent.count(), SummaryReminder.objects.filter(status="sent").count()) == (13, 13, 13)
     assert all(r.last_error and r.attempts == 1 for r in unsent)
     assert set(unsent.values_list("next_attempt_at", flat=True)) == {local(2020, 7, 9, 9, 1)}
 
     server = smtp()  # the mail server is back
-    assert send_summary_reminders(now=local(2020, 7, 9, 9, 0, 30)) == 0  # before the back-off ends
-    sent = send_summary_reminders(now=local(2020, 7, 9, 9, 15))
-    again = send_summary_reminders(now=local(2020, 7, 9, 9, 30))
+    assert retry_deliveries(now=local(2020, 7, 9, 9, 0, 30)) == 0  # before the back-off ends
+    sent = retry_deliveries(now=local(2020, 7, 9, 9, 15))
+    again = retry_deliveries(now=local(2020, 7, 9, 9, 30))
 
     assert (sent, again) == (13, 0)
+    assert send_summary_reminders(now=local(2020, 7, 9, 9, 30)) == 0
     recipients = sorted(rcpt[0] for rcpt, _ in server.messages)
     assert recipients == sorted(o.email for o in demo.jiangsu.report_orgs.all() if o.email)
     assert len(recipients) == len(set(recipients)) == 13
-    assert set(SummaryReminder.objects.values_list("attempts", "last_error")) == {(2, "")}
+    assert set(Delivery.objects.values_list("attempts", "last_error")) == {(2, "")}
 
 
-def test_a_reminder_another_run_is_sending_is_not_sent_twice(demo):
-    send_summary_reminders(now=local(2020, 7, 9, 9, 0))
+def test_a_reminder_another_run_is_handing_over_is_not_queued_twice(demo):
+    with committed():
+        send_summary_reminders(now=local(2020, 7, 9, 9, 0))
     mail.outbox.clear()
-    # A run claimed this unsent reminder (its lease runs to 9:20) and has not finished.
+    # A run claimed this reminder (its lease runs to 9:20) and has not finished.
     reminder = SummaryReminder.objects.order_by("pk").first()
     SummaryReminder.objects.filter(pk=reminder.pk).update(
         status=SummaryReminder.Status.SENDING, sent_at=None, claimed_at=local(2020, 7, 9, 9, 10)
     )
 
-    assert send_summary_reminders(now=local(2020, 7, 9, 9, 10)) == 0
-    assert send_summary_reminders(now=local(2020, 7, 9, 9, 21)) == 1
-    assert [m.to for m in mail.outbox] == [[reminder.email]]
+    with committed():
+        assert send_summary_reminders(now=local(2020, 7, 9, 9, 10)) == 0
+        assert send_summary_reminders(now=local(2020, 7, 9, 9, 21)) == 1
+    # Its deliveries were queued by the first run, under the reminder's key: nothing is queued or sent again.
+    assert mail.outbox == []
+    assert Delivery.objects.filter(notice_key=f"summary-reminder:{reminder.pk}").count() == 1
 
 
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="needs two real connections: PostgreSQL")

@@ -5,7 +5,6 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -15,6 +14,8 @@ from django.utils.translation import gettext_lazy
 from eventweek.deadlines import DeadlineStatus
 from eventweek.models import LOCAL_TZ, Org, Week
 from eventweek.outbox import OutboxStatus, deliver, ensure_schedule
+from notifications.models import NoticeKind
+from notifications.services.deliveries import queue_notice
 from reporting.models.summaries import Summary, SummaryReminder, SummarySubmission
 
 logger = logging.getLogger(__name__)
@@ -110,10 +111,11 @@ def summary_deadline_status(summary: Summary, now: datetime.datetime | None = No
 
 
 def send_summary_reminders(now: datetime.datetime | None = None) -> int:
-    """Remind by email each org that has not submitted, once per deadline, when the deadline is near.
+    """Remind each org that has not submitted, on its channels chosen for 总结截止提醒, once per deadline, when the
+    deadline is near.
 
-    The reminder row is made first, then sent through the one outbox (eventweek.outbox.deliver): two runs never
-    both send it, and a failed send is tried again, with back-off, at a later run.
+    The reminder row is made first, then handed to the channels through the one outbox (eventweek.outbox.deliver):
+    two runs never both queue it, and each delivery (keyed by the reminder) is sent and retried on its own.
     """
     now = now or timezone.now()
     sent = 0
@@ -146,7 +148,7 @@ def _reminder_row(week: Week, org: Org, now: datetime.datetime) -> SummaryRemind
 
 
 def _send_reminder(reminder: SummaryReminder, week: Week, row: "BoardRow", now: datetime.datetime) -> bool:
-    """Send one reminder once (see `eventweek.outbox.deliver`): a failure stays unsent, retried at a later run."""
+    """Queue one reminder's deliveries once (see `eventweek.outbox.deliver`)."""
     due_text = timezone.localtime(week.summary_due_at, LOCAL_TZ).strftime("%Y年%m月%d日 %H:%M")
     subject = _("【总结报送提醒】%(week)s总结请于 %(due)s 前报送") % {"week": week.title, "due": due_text}
     body = _("%(org)s：\n\n%(week)s的活动周总结请于 %(due)s 前报送%(to)s（不超过 %(limit)s 字，图文并茂）。\n") % {
@@ -157,7 +159,10 @@ def _send_reminder(reminder: SummaryReminder, week: Week, row: "BoardRow", now: 
         "limit": week.summary_char_limit,
     }
     return deliver(
-        SummaryReminder.objects.all(), reminder.pk, lambda r: send_mail(subject, body, None, [r.email]), now=now
+        SummaryReminder.objects.select_related("org"),
+        reminder.pk,
+        lambda r: queue_notice(r.org, NoticeKind.SUMMARY_DEADLINE, f"summary-reminder:{r.pk}", subject, body),
+        now=now,
     )
 
 
