@@ -61,9 +61,10 @@ def load_users(orgs: dict[str, Org]) -> dict[str, User]:
     return users
 
 
-def load_weeks(orgs: dict[str, Org]) -> dict[str, Week]:
+def load_weeks(orgs: dict[str, Org], specs: list[dict] | None = None) -> dict[str, Week]:
+    """Create weeks from specs shaped like fixtures/weeks.json (its weeks by default); returns weeks by slug."""
     weeks: dict[str, Week] = {}
-    for spec in read_fixture("weeks.json")["weeks"]:
+    for spec in read_fixture("weeks.json")["weeks"] if specs is None else specs:
         publish_at = _aware(spec["publish_at"])
         week = Week.objects.create(
             slug=spec["slug"],
@@ -73,7 +74,7 @@ def load_weeks(orgs: dict[str, Org]) -> dict[str, Week]:
             start_date=datetime.date.fromisoformat(spec["start_date"]),
             end_date=datetime.date.fromisoformat(spec["end_date"]),
             organizer=orgs[spec["organizer"]],
-            parent=weeks[spec["parent"]] if spec.get("parent") else None,
+            parent=(weeks.get(spec["parent"]) or Week.objects.get(slug=spec["parent"])) if spec.get("parent") else None,
             description=spec.get("description", ""),
             publish_at=publish_at,
             published_at=publish_at if spec.get("published") else None,
@@ -117,15 +118,32 @@ def load_weeks(orgs: dict[str, Org]) -> dict[str, Week]:
 
 
 @transaction.atomic
-def load(stdout=None) -> None:
-    """Load the core demo data: orgs, users, the 2020 national and Jiangsu weeks."""
+def load(stdout=None) -> list[str]:
+    """Load the core demo data: orgs, users, the 2020 national and Jiangsu weeks; returns its summary lines."""
     orgs = load_orgs()
-    load_users(orgs)
-    load_weeks(orgs)
+    users = load_users(orgs)
+    weeks = load_weeks(orgs)
+    data = read_fixture("users.json")
+    first = next(iter(weeks.values()))
+    return [
+        f"单位 {len(orgs)} 个，演示账号 {len(users)} 个，密码均为 {data['password']}"
+        f"（{'、'.join(list(users)[:5])} 等）",
+        f"2020 年活动周：{'、'.join(weeks)}（{_day(first.start_date)}至{_day(first.end_date)}）",
+    ]
 
 
-def load_all(stdout=None) -> None:
-    """Run every app's demo loader in settings.DEMO_LOADERS order, in one transaction."""
+def _day(day: datetime.date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+def load_all(stdout=None) -> list[str]:
+    """Run every app's demo loader in settings.DEMO_LOADERS order, in one transaction; returns their summary lines.
+
+    Each loader takes stdout (its own detail lines, given only when asked for) and returns a few Chinese summary lines
+    (or None), so a new app's loader adds its part to the load_demo summary without the core knowing the app.
+    """
+    lines: list[str] = []
     with transaction.atomic():
         for dotted in settings.DEMO_LOADERS:
-            import_string(dotted)(stdout=stdout)
+            lines += import_string(dotted)(stdout=stdout) or []
+    return lines

@@ -255,7 +255,16 @@ LOGGING = {
 }
 
 # Which apps contribute demo data, in order (python manage.py load_demo).
-DEMO_LOADERS = ["eventweek.demo.load", "reporting.demo.load", "quiz.demo.load", "reporting.summary.demo.load"]
+DEMO_LOADERS = [
+    "eventweek.demo.load",
+    "reporting.demo.load",
+    "quiz.demo.load",
+    "reporting.summary.demo.load",
+    # The drill week (演练周) around today: its weeks, then its reports, then its open quiz.
+    "eventweek.demo_drill.load",
+    "reporting.demo_drill.load",
+    "quiz.demo_drill.load",
+]
 
 # The one outbox (eventweek.outbox) of every notice: how long a worker's claim holds before another run may take the
 # row over, the longest wait between two tries (1, 2, 4 … minutes up to this), and how many tries before giving up.

@@ -83,8 +83,8 @@ def _add_attempts(quiz: Quiz, orgs: list[Org], count: int, phone_base: int, rng:
 
 
 @transaction.atomic
-def load(stdout=None) -> None:
-    """Add this app's demo data; the core orgs, users and weeks already exist."""
+def load(stdout=None) -> list[str]:
+    """Add this app's demo data; the core orgs, users and weeks already exist; returns its summary line."""
     rng = random.Random(2020)
     national = Week.objects.get(slug="2020-national")
     jiangsu = Week.objects.get(slug="2020-jiangsu")
@@ -109,3 +109,4 @@ def load(stdout=None) -> None:
     draw.run_draw(quizzes["2020-national"], prize_count=10, seed="2020070610", now=after)
     if stdout is not None:
         stdout.write(f"quiz: {len(quizzes)} quizzes, {Question.objects.count()} questions, 130 attempts, 1 draw\n")
+    return [f"2020 年竞答 {'、'.join(q.slug for q in quizzes.values())}（已结束）：答卷 130 份，已抽奖"]

@@ -15,6 +15,7 @@ from django.db import transaction
 from PIL import Image, ImageDraw, ImageFont
 
 from eventweek.models import LOCAL_TZ, User, Week
+from reporting.models.reports import Highlight
 from reporting.pictures import check_picture
 from reporting.services.highlights import forward_highlights, mark_highlight
 from reporting.services.submission import ItemInput, submit_report
@@ -166,11 +167,11 @@ def _plan(city: int, index: int) -> str:
 
 
 @transaction.atomic
-def load(stdout=None) -> None:
-    """Add this app's demo data; the core orgs, users and weeks already exist."""
+def load(stdout=None) -> list[str]:
+    """Add this app's demo data; the core orgs, users and weeks already exist; returns its summary line."""
     week = Week.objects.filter(slug="2020-jiangsu").first()
     if week is None:
-        return
+        return []
     rng = random.Random(2020)
     cities = list(week.report_orgs.order_by("sort_order", "path"))
     reporters = {u.org_id: u for u in User.objects.filter(org__in=cities, role=User.Role.REPORTER).order_by("pk")}
@@ -228,6 +229,8 @@ def load(stdout=None) -> None:
     _amend_and_screen(week, reports)
     if stdout is not None:
         stdout.write(f"每日报送演示数据：{len(reports)} 份报送。")
+    highlights = Highlight.objects.filter(week=week).count()
+    return [f"2020 年江苏每日报送 {len(reports)} 份，亮点 {highlights} 条（已上报国管局一批）"]
 
 
 def _amend_and_screen(week: Week, reports: dict) -> None:
