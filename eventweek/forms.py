@@ -327,3 +327,15 @@ class ActivityForm(CleanTextMixin, forms.ModelForm):
                 messages[renamed.get(field, field)] = errs
             errors = ValidationError(messages)
         super()._update_errors(errors)
+
+
+class CancelActivityForm(CleanTextMixin, forms.Form):
+    """Why an activity is cancelled: required, shown on its page, the changelog and the feeds."""
+
+    reason = forms.CharField(
+        label=_("取消原因"),
+        max_length=Activity._meta.get_field("cancel_reason").max_length,
+        help_text=_("将显示在活动页、变更记录和订阅日历中。"),
+        error_messages={"required": _("请填写取消原因。")},
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

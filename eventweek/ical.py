@@ -11,6 +11,8 @@ from eventweek.models import LOCAL_TZ, Activity, Week
 
 PRODID = "-//eventweek//公共机构节能宣传周//ZH"
 TZID = "Asia/Shanghai"
+# When an all-day activity's reminder rings, Beijing time, on its first day.
+ALL_DAY_ALARM_AT = datetime.time(8, 0)
 
 
 def activity_uid(activity: Activity) -> str:
@@ -85,14 +87,25 @@ class ProgrammeCalendar:
         return event
 
     def alarm(self, activity: Activity) -> Alarm:
+        """A display alarm: the week's minutes before a timed activity; 08:00 Beijing time on an all-day one's day."""
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("trigger", datetime.timedelta(minutes=-self.week.reminder_minutes))
+        if activity.all_day:
+            # Minutes before a DATE start ring the night before (23:00 for 60); a morning alarm is what people expect.
+            # An absolute UTC time rings at 08:00 in Beijing whatever zone the client is set to.
+            morning = datetime.datetime.combine(activity.first_day, ALL_DAY_ALARM_AT, tzinfo=LOCAL_TZ)
+            alarm.add("trigger", morning.astimezone(datetime.UTC))
+        else:
+            alarm.add("trigger", datetime.timedelta(minutes=-self.week.reminder_minutes))
         alarm.add("description", _("即将开始：%(title)s") % {"title": activity.title})
         return alarm
 
     def description(self, activity: Activity) -> str:
-        lines = [activity.description] if activity.description else []
+        lines = []
+        if activity.is_cancelled and activity.cancel_reason:
+            lines.append(_("已取消，原因：%(v)s") % {"v": activity.cancel_reason})
+        if activity.description:
+            lines.append(activity.description)
         if activity.platform:
             lines.append(_("平台：%(v)s") % {"v": activity.platform})
         if activity.audience:

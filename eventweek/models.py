@@ -295,6 +295,8 @@ class Activity(models.Model):
     )
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     sequence = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+    # Why it was cancelled, shown on its page and in the feeds; emptied when it is restored.
+    cancel_reason = models.CharField(_("取消原因"), max_length=500, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -372,6 +374,7 @@ class ActivityChange(models.Model):
     action = models.CharField(_("变更类型"), max_length=20, choices=Action.choices)
     sequence = models.PositiveIntegerField(_("版本"))
     changes = models.JSONField(_("变更内容"), default=list, help_text=_("[{field, label, old, new}]"))
+    reason = models.CharField(_("原因"), max_length=500, blank=True)
     changed_at = models.DateTimeField(_("变更时间"), default=timezone.now)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL

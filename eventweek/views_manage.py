@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from eventweek.errors import DomainError
-from eventweek.forms import ActivityForm, SpecialDayFormSet, WeekForm, special_day_initial
+from eventweek.forms import ActivityForm, CancelActivityForm, SpecialDayFormSet, WeekForm, special_day_initial
 from eventweek.models import Activity, Week
 from eventweek.services import changes, programme, publishing
 from eventweek.services.access import can_change_week, get_activity_for_user, get_week_for_user, weeks_for_user
@@ -180,9 +180,28 @@ def _change_activity_status(request, slug, pk, service, done_message):
 
 
 @login_required
-@require_POST
 def activity_cancel(request, slug, pk):
-    return _change_activity_status(request, slug, pk, changes.cancel_activity, _("活动“%(title)s”已取消。"))
+    """Ask why, then cancel: the page is the confirmation when the dialog (static/js/confirm.js) did not ask."""
+    activity = get_activity_for_user(request.user, slug, pk)
+    week = activity.week
+    if not can_change_week(request.user):
+        return _forbidden(request, week)
+    # A post without the field came from the row's button without the dialog: this page asks instead.
+    form = CancelActivityForm(request.POST if "reason" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        try:
+            changes.cancel_activity(activity, reason=form.cleaned_data["reason"], user=request.user)
+        except ValidationError as error:
+            _add_validation_error(form, error)
+        except DomainError as error:
+            messages.error(request, str(error))
+            return redirect("eventweek:manage_week", slug=week.slug)
+        else:
+            messages.success(request, _("活动“%(title)s”已取消。") % {"title": activity.title})
+            return redirect("eventweek:manage_week", slug=week.slug)
+    status = 400 if form.is_bound else 200
+    context = {"week": week, "activity": activity, "form": form}
+    return render(request, "eventweek/manage/activity_cancel.html", context, status=status)
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from eventweek import qr
 from eventweek.ical import ProgrammeCalendar
 from eventweek.models import Activity, SpecialDay, Week
+from eventweek.services.changes import original_start
 from eventweek.services.programme import changelog, programme
 from eventweek.services.public import get_public_activity, get_public_week, get_published_week
 
@@ -136,6 +137,7 @@ def activity_detail(request, slug, pk):
         "week": week,
         "activity": activity,
         "when": when_text(activity),
+        "original_start": original_start(activity),
         "qr_svg": qr.qr_svg(activity.target_url(week)),
         "target_url": activity.target_url(week),
     }

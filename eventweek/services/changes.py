@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +11,8 @@ from audit import actions
 from audit.services import log_action
 from eventweek.errors import DomainError
 from eventweek.models import LOCAL_TZ, Activity, ActivityChange, Week
+
+CANCEL_REASON_MAX = Activity._meta.get_field("cancel_reason").max_length
 
 
 def _field_display(activity: Activity, field: str) -> str:
@@ -44,7 +47,7 @@ def _diff(before: Activity | None, after: Activity) -> list[dict]:
 
 
 @transaction.atomic
-def save_activity(activity: Activity, *, user=None) -> Activity:
+def save_activity(activity: Activity, *, user=None, reason: str = "") -> Activity:
     """Validate and save an activity; once its week is published, log the change and raise its SEQUENCE."""
     activity.full_clean()
     before = None
@@ -68,14 +71,20 @@ def save_activity(activity: Activity, *, user=None) -> Activity:
         else:
             action = ActivityChange.Action.CHANGED
         ActivityChange.objects.create(
-            week=week, activity=activity, action=action, sequence=activity.sequence, changes=changes, changed_by=user
+            week=week,
+            activity=activity,
+            action=action,
+            sequence=activity.sequence,
+            changes=changes,
+            changed_by=user,
+            reason=reason,
         )
     if before is not None:
-        _log_change(user, week, before, activity, changes)
+        _log_change(user, week, before, activity, changes, reason)
     return activity
 
 
-def _log_change(user, week: Week, before: Activity, activity: Activity, changes: list[dict]) -> None:
+def _log_change(user, week: Week, before: Activity, activity: Activity, changes: list[dict], reason: str) -> None:
     """One audit entry per saved change: the changed fields as the changelog shows them, before and after."""
     if before.status != activity.status:
         action = actions.ACTIVITY_CANCEL if activity.is_cancelled else actions.ACTIVITY_RESTORE
@@ -87,16 +96,22 @@ def _log_change(user, week: Week, before: Activity, activity: Activity, changes:
         activity,
         org=week.organizer,
         before={change["field"]: change["old"] for change in changes},
-        after={change["field"]: change["new"] for change in changes},
+        after={change["field"]: change["new"] for change in changes} | ({"reason": reason} if reason else {}),
     )
 
 
-def cancel_activity(activity: Activity, *, user=None) -> Activity:
-    """Cancel an activity; it stays in the feeds with STATUS:CANCELLED."""
+def cancel_activity(activity: Activity, *, reason: str, user=None) -> Activity:
+    """Cancel an activity for a stated reason; it stays in the feeds with STATUS:CANCELLED and the reason."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("请填写取消原因。")})
+    if len(reason) > CANCEL_REASON_MAX:
+        raise ValidationError({"reason": _("取消原因不能超过 %(n)s 个字。") % {"n": CANCEL_REASON_MAX}})
     if activity.is_cancelled:
         raise DomainError(_("该活动已经取消。"))
     activity.status = Activity.Status.CANCELLED
-    return save_activity(activity, user=user)
+    activity.cancel_reason = reason
+    return save_activity(activity, user=user, reason=reason)
 
 
 def restore_activity(activity: Activity, *, user=None) -> Activity:
@@ -104,4 +119,25 @@ def restore_activity(activity: Activity, *, user=None) -> Activity:
     if not activity.is_cancelled:
         raise DomainError(_("该活动没有被取消。"))
     activity.status = Activity.Status.SCHEDULED
+    activity.cancel_reason = ""
     return save_activity(activity, user=user)
+
+
+def original_start(activity: Activity) -> datetime.datetime | datetime.date | None:
+    """When the activity was first published to start, if a later change moved it; None if it never moved."""
+    if not activity.sequence:
+        return None  # never changed since publication: no history to read
+    moves = [
+        item
+        for change in activity.changes.filter(action=ActivityChange.Action.CHANGED).order_by("changed_at", "pk")
+        for item in change.changes
+        if item["field"] == "start" and item["old"]
+    ]
+    if not moves:
+        return None
+    first = moves[0]["old"]
+    if len(first) == len("2020-06-30"):
+        original = datetime.date.fromisoformat(first)
+        return None if activity.all_day and original == activity.first_day else original
+    original = datetime.datetime.strptime(first, "%Y-%m-%d %H:%M").replace(tzinfo=LOCAL_TZ)
+    return None if original == activity.start else original

@@ -159,6 +159,8 @@ def _context(summary, **extra):
         "status_label": deadlines.status_label(status),
         "status_badge": status.badge,
         "receiving": summary.receiving_week,
+        # Named in the 报送 confirmation (static/js/confirm.js): which mailbox the summary is emailed to.
+        "receiving_mailbox": summary.receiving_week.summary_mailbox_for(summary.org) if summary.receiving_week else "",
         "has_pdf": pdf.pdf_available(),
         "remaining": max(0, summary.char_limit - summary.char_count),
         **extra,

@@ -154,7 +154,7 @@ def test_cancelling_an_activity_on_its_page_logs_the_admin_and_the_status(demo, 
     log = since()
 
     response = client_for(demo.user("jiangsu_admin")).post(
-        reverse("eventweek:manage_activity_cancel", args=["2020-jiangsu", activity.pk])
+        reverse("eventweek:manage_activity_cancel", args=["2020-jiangsu", activity.pk]), {"reason": "场地维修"}
     )
 
     assert response.status_code == 302
@@ -169,12 +169,12 @@ def test_cancelling_an_activity_on_its_page_logs_the_admin_and_the_status(demo, 
         "320000",
         "/100000/320000/",
     )
-    assert (entry.before, entry.after) == ({"status": "按计划"}, {"status": "已取消"})
+    assert (entry.before, entry.after) == ({"status": "按计划"}, {"status": "已取消", "reason": "场地维修"})
 
 
 def test_restoring_an_activity_logs_the_restore(demo, since):
     activity = Activity.objects.get(week=demo.jiangsu, title="节能公益短信宣传")
-    cancel_activity(activity, user=demo.user("jiangsu_admin"))
+    cancel_activity(activity, reason="场地维修", user=demo.user("jiangsu_admin"))
     log = since()
 
     restore_activity(activity, user=demo.user("jiangsu_admin"))

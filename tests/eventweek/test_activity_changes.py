@@ -99,7 +99,9 @@ def test_changes_before_publication_are_not_logged(demo, client_for):
     client = client_for(demo.user("national_admin"))
 
     client.post(edit_url(activity), launch_payload(activity, start="2020-06-29T14:00", end="2020-06-29T15:00"))
-    client.post(reverse("eventweek:manage_activity_cancel", args=["2020-national", activity.pk]))
+    client.post(
+        reverse("eventweek:manage_activity_cancel", args=["2020-national", activity.pk]), {"reason": "场地维修"}
+    )
 
     activity.refresh_from_db()
     assert (activity.sequence, activity.status) == (0, Activity.Status.CANCELLED)
@@ -111,7 +113,9 @@ def test_cancelling_keeps_the_activity_marks_it_cancelled_and_logs_it(demo, clie
     activity = launch(demo)
     client = client_for(demo.user("national_admin"))
 
-    response = client.post(reverse("eventweek:manage_activity_cancel", args=["2020-national", activity.pk]))
+    response = client.post(
+        reverse("eventweek:manage_activity_cancel", args=["2020-national", activity.pk]), {"reason": "场地维修"}
+    )
 
     assert response.status_code == 302
     activity.refresh_from_db()
@@ -125,9 +129,9 @@ def test_cancelling_twice_says_so_and_logs_once(demo, client_for):
     activity = launch(demo)
     client = client_for(demo.user("national_admin"))
     url = reverse("eventweek:manage_activity_cancel", args=["2020-national", activity.pk])
-    client.post(url, follow=True)  # shows (and consumes) the first "cancelled" message
+    client.post(url, {"reason": "场地维修"}, follow=True)  # shows (and consumes) the first "cancelled" message
 
-    response = client.post(url, follow=True)
+    response = client.post(url, {"reason": "场地维修"}, follow=True)
 
     assert [str(message) for message in response.context["messages"]] == ["该活动已经取消。"]
     assert ActivityChange.objects.count() == 1
@@ -137,7 +141,9 @@ def test_cancelling_twice_says_so_and_logs_once(demo, client_for):
 def test_restoring_a_cancelled_activity_logs_it_with_the_next_sequence(demo, client_for):
     activity = launch(demo)
     client = client_for(demo.user("national_admin"))
-    client.post(reverse("eventweek:manage_activity_cancel", args=["2020-national", activity.pk]))
+    client.post(
+        reverse("eventweek:manage_activity_cancel", args=["2020-national", activity.pk]), {"reason": "场地维修"}
+    )
 
     client.post(reverse("eventweek:manage_activity_restore", args=["2020-national", activity.pk]))
 
@@ -187,7 +193,7 @@ def test_an_activity_added_after_publication_is_logged_as_added(demo, client_for
 
 def test_the_jiangsu_changelog_holds_national_changes_too(demo):
     activity = launch(demo)
-    cancel_activity(activity)
+    cancel_activity(activity, reason="场地维修")
     own = Activity.objects.get(week=demo.jiangsu, title="能源紧缺体验日")
     own.place = "省级机关各单位"
     save_activity(own)

@@ -127,8 +127,9 @@ def test_reminder_follows_the_weeks_reminder_minutes(demo, client):
 
     calendar = fetch_calendar(client, "/weeks/2020-national/calendar.ics")
 
-    triggers = {a["TRIGGER"].dt for a in calendar.walk("VALARM")}
-    assert triggers == {datetime.timedelta(minutes=-30)}
+    timed = [e for e in calendar.walk("VEVENT") if isinstance(e["DTSTART"].dt, datetime.datetime)]
+    triggers = {a["TRIGGER"].dt for e in timed for a in e.walk("VALARM")}
+    assert (len(timed), triggers) == (5, {datetime.timedelta(minutes=-30)})  # the all-day one rings at 08:00
     assert "TRIGGER:-PT30M" in calendar.to_ical().decode()
 
 
@@ -147,7 +148,7 @@ def test_sequence_rises_and_times_move_after_a_change_made_with_save_activity(de
 
 def test_cancelled_activity_stays_in_the_feed_with_status_cancelled_and_no_reminder(demo, client):
     livestream = Activity.objects.get(week=demo.national, title="“云直播”：天津市机关事务管理局经验分享")
-    cancel_activity(livestream)
+    cancel_activity(livestream, reason="场地维修")
 
     calendar = fetch_calendar(client, "/weeks/2020-national/calendar.ics")
 

@@ -70,7 +70,12 @@ def test_an_outsider_cannot_cancel_restore_or_publish_and_nothing_changes(demo, 
     client = client_for(demo.user("jiangxi_admin"))
     slug = demo.jiangsu.slug
 
-    assert client.post(reverse("eventweek:manage_activity_cancel", args=[slug, activity.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("eventweek:manage_activity_cancel", args=[slug, activity.pk]), {"reason": "场地维修"}
+        ).status_code
+        == 404
+    )
     assert client.post(reverse("eventweek:manage_activity_restore", args=[slug, activity.pk])).status_code == 404
     assert client.post(reverse("eventweek:manage_week_publish", args=[slug])).status_code == 404
 
@@ -113,10 +118,18 @@ def test_an_inherited_activity_cannot_be_edited_or_cancelled_from_the_child_week
     slug = demo.jiangsu.slug
 
     assert client.get(reverse("eventweek:manage_activity_edit", args=[slug, launch.pk])).status_code == 404
-    assert client.post(reverse("eventweek:manage_activity_cancel", args=[slug, launch.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("eventweek:manage_activity_cancel", args=[slug, launch.pk]), {"reason": "场地维修"}
+        ).status_code
+        == 404
+    )
     # Nor through the national week, which Jiangsu cannot manage.
     assert (
-        client.post(reverse("eventweek:manage_activity_cancel", args=["2020-national", launch.pk])).status_code == 404
+        client.post(
+            reverse("eventweek:manage_activity_cancel", args=["2020-national", launch.pk]), {"reason": "场地维修"}
+        ).status_code
+        == 404
     )
 
     launch.refresh_from_db()
@@ -127,7 +140,9 @@ def test_the_national_admin_may_cancel_a_jiangsu_activity_and_is_recorded_as_the
     activity = own_activity(demo)
     client = client_for(demo.user("national_admin"))
 
-    response = client.post(reverse("eventweek:manage_activity_cancel", args=[demo.jiangsu.slug, activity.pk]))
+    response = client.post(
+        reverse("eventweek:manage_activity_cancel", args=[demo.jiangsu.slug, activity.pk]), {"reason": "场地维修"}
+    )
 
     assert response.status_code == 302
     assert response["Location"] == reverse("eventweek:manage_week", args=[demo.jiangsu.slug])

@@ -47,7 +47,7 @@ def test_poster_has_a_print_button_driven_by_a_static_script_and_an_a4_page(demo
 
 def test_poster_marks_cancelled_activities(demo, client):
     tianjin = Activity.objects.get(week=demo.national, title="“云直播”：天津市机关事务管理局经验分享")
-    cancel_activity(tianjin)
+    cancel_activity(tianjin, reason="场地维修")
 
     html = client.get("/weeks/2020-national/poster/").content.decode()
 
@@ -72,23 +72,23 @@ def test_changes_page_shows_when_which_activity_old_and_new_and_the_sequence(dem
 
     html = response.content.decode()
     assert [(c.activity_id, c.action, c.sequence) for c in response.context["changes"]] == [(launch.pk, "changed", 1)]
-    assert '<time datetime="2020-06-27T15:30:00+08:00">2020年6月27日 15:30</time>' in html
+    assert '<time datetime="2020-06-27T15:30:00+08:00">6月27日 周六 15:30</time>' in html
     assert '<span class="badge amber">变更</span>' in html
     assert "版本 1" in html
     assert f'<a href="/weeks/2020-national/activities/{launch.pk}/">{launch.title}</a>' in html
     assert (
-        '<li><span class="change-label">开始时间</span><del>2020-06-29 09:00</del> → <ins>2020-06-29 10:00</ins></li>'
+        '<li><span class="change-label">开始时间</span><del>6月29日 周一 09:00</del> → <ins>6月29日 周一 10:00</ins></li>'
         in html
     )
     assert (
-        '<li><span class="change-label">结束时间</span><del>2020-06-29 10:00</del> → <ins>2020-06-29 11:00</ins></li>'
+        '<li><span class="change-label">结束时间</span><del>6月29日 周一 10:00</del> → <ins>6月29日 周一 11:00</ins></li>'
         in html
     )
 
 
 def test_jiangsu_changes_include_the_national_ones_linked_through_the_jiangsu_week(demo, client):
     quiz = Activity.objects.get(week=demo.national, kind=Activity.Kind.QUIZ)
-    cancel_activity(quiz)
+    cancel_activity(quiz, reason="场地维修")
     sms = Activity.objects.get(week=demo.jiangsu, title="节能公益短信宣传")
     sms.platform = "手机短信、政务微信"
     save_activity(sms)

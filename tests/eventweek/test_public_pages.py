@@ -106,7 +106,7 @@ def test_no_day_is_marked_outside_the_week(demo, client):
 
 def test_cancelled_activity_is_struck_through_and_marked_cancelled(demo, client):
     tianjin = Activity.objects.get(week=demo.national, title="“云直播”：天津市机关事务管理局经验分享")
-    cancel_activity(tianjin)
+    cancel_activity(tianjin, reason="场地维修")
 
     html = client.get("/weeks/2020-jiangsu/").content.decode()
 
@@ -196,7 +196,7 @@ def test_activity_page_shows_place_of_a_local_activity(demo, client):
 
 def test_cancelled_activity_page_says_so(demo, client):
     quiz = Activity.objects.get(week=demo.national, kind=Activity.Kind.QUIZ)
-    cancel_activity(quiz)
+    cancel_activity(quiz, reason="场地维修")
 
     html = client.get(f"/weeks/2020-national/activities/{quiz.pk}/").content.decode()
 
