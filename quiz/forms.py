@@ -196,3 +196,19 @@ class DrawForm(CleanTextMixin, forms.Form):
 
 class ExportForm(CleanTextMixin, forms.Form):
     kind = forms.ChoiceField(label=_("导出内容"), choices=ExportJob.Kind.choices)
+
+
+class CodeForm(CleanTextMixin, forms.Form):
+    """The phone, then the code the SMS brought: how a participant opens an attempt on another device."""
+
+    phone = forms.CharField(
+        label=_("手机号"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel", "placeholder": "11 位手机号"}),
+    )
+    code = forms.CharField(
+        label=_("验证码"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "6"}),
+    )

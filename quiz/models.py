@@ -335,3 +335,30 @@ class ExportJob(models.Model):
     def filename(self) -> str:
         stamp = timezone.localtime(self.created_at, LOCAL_TZ).strftime("%Y%m%d-%H%M")
         return f"{self.quiz.slug}-{self.kind}-{stamp}.xlsx"
+
+
+class AccessCode(models.Model):
+    """A 6-digit code sent by SMS to a participant's phone, to resume the attempt or look up its result on another
+    device. Only a keyed hash of the code is stored; it expires, and it is void once used or after too many tries."""
+
+    class Purpose(models.TextChoices):
+        RESUME = "resume", _("继续作答")
+        RESULT = "result", _("查询成绩")
+
+    quiz = models.ForeignKey(Quiz, verbose_name=_("竞答"), on_delete=models.CASCADE, related_name="access_codes")
+    phone = models.CharField(_("手机号"), max_length=11)
+    purpose = models.CharField(_("用途"), max_length=10, choices=Purpose.choices)
+    code_hash = models.CharField(_("验证码摘要"), max_length=64)
+    created_at = models.DateTimeField(_("发送时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("失效时间"))
+    tries = models.PositiveSmallIntegerField(_("错误次数"), default=0)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["quiz", "phone", "created_at"], name="quiz_accesscode_phone")]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} {mask_phone(self.phone)}"

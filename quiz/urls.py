@@ -28,5 +28,7 @@ urlpatterns = [
     path("manage/<int:pk>/exports/", views.manage_exports, name="manage_exports"),
     path("manage/<int:pk>/exports/<int:job_id>/", views.manage_export, name="manage_export"),
     path("manage/<int:pk>/exports/<int:job_id>/download/", views.export_download, name="export_download"),
+    path("<slug:slug>/resume/", views.by_code, {"purpose": "resume"}, name="resume"),
+    path("<slug:slug>/lookup/", views.by_code, {"purpose": "result"}, name="lookup"),
     path("<slug:slug>/", views.entry, name="entry"),
 ]

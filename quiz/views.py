@@ -5,7 +5,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
@@ -20,9 +20,9 @@ from eventweek import throttle
 from eventweek.errors import DomainError, NotFound
 from eventweek.services.access import get_week_for_user, weeks_for_user
 from quiz import bank, exporters
-from quiz.forms import DrawForm, ExportForm, ImportForm, QuizForm, StartForm
-from quiz.models import ExportJob, Quiz
-from quiz.services import access, attempts, draw, participation, public, results, setup, sheet
+from quiz.forms import CodeForm, DrawForm, ExportForm, ImportForm, QuizForm, StartForm
+from quiz.models import AccessCode, Attempt, ExportJob, Quiz
+from quiz.services import access, attempts, draw, participation, public, results, resume, setup, sheet
 from quiz.services.grading import TokenMismatch
 
 logger = logging.getLogger(__name__)
@@ -33,6 +33,15 @@ COOKIE_AGE = 14 * 24 * 3600
 
 def _cookie_name(quiz: Quiz) -> str:
     return f"{COOKIE_PREFIX}{quiz.pk}"
+
+
+def _hand_over(request, quiz: Quiz, attempt: Attempt, to: str):
+    """Redirect to the attempt's page with its cookie set, so the entry page on this device finds it again."""
+    response = redirect(to, attempt.token)
+    response.set_cookie(
+        _cookie_name(quiz), attempt.token, max_age=COOKIE_AGE, httponly=True, samesite="Lax", secure=request.is_secure()
+    )
+    return response
 
 
 # -- public ------------------------------------------------------------------------------------------------------
@@ -67,18 +76,17 @@ def entry(request, slug):
                 now=now,
             )
         except DomainError as exc:
-            form.add_error(None, str(exc))
+            # A refused start may be the same person back on another browser (quiz.services.resume).
+            try:
+                attempt = resume.reopen_same_person(quiz, **form.cleaned_data, now=now)
+            except (DomainError, ValidationError) as better:
+                form.add_error(None, better)
+            else:
+                if attempt is not None:
+                    return _hand_over(request, quiz, attempt, "quiz:paper")
+                form.add_error(None, str(exc))
         else:
-            response = redirect("quiz:paper", attempt.token)
-            response.set_cookie(
-                _cookie_name(quiz),
-                attempt.token,
-                max_age=COOKIE_AGE,
-                httponly=True,
-                samesite="Lax",
-                secure=request.is_secure(),
-            )
-            return response
+            return _hand_over(request, quiz, attempt, "quiz:paper")
     # Only a page that is shown looks up the attempt this phone already has (a successful start never does).
     existing = access.attempt_of_cookie(quiz, request.COOKIES.get(_cookie_name(quiz)))
     status = "before" if quiz.window_start and now < quiz.window_start else "after" if quiz.is_closed(now) else "open"
@@ -86,8 +94,53 @@ def entry(request, slug):
     return render(
         request,
         "quiz/entry.html",
-        {"quiz": quiz, "form": form, "existing": existing, "status": status, "start": start, "end": end},
+        {
+            "quiz": quiz,
+            "form": form,
+            "existing": existing,
+            "status": status,
+            "start": start,
+            "end": end,
+            "sms": resume.sms_channel(quiz) is not None,
+        },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def by_code(request, slug, purpose):
+    """继续作答 / 查询成绩 on another device: the phone, a code sent to it by SMS, then the attempt on this device."""
+    quiz = public.get_public_quiz(slug)
+    purpose = AccessCode.Purpose(purpose)  # fixed by the URL pattern
+    form = CodeForm(request.POST or None)
+    sent_to = ""
+    if request.method == "POST":
+        if not throttle.allow("quiz-code", throttle.client_address(request), settings.QUIZ_START_RATE):
+            return render(request, "429.html", {"message": _("同一网络请求验证码的次数太多，请稍后再试。")}, status=429)
+        if form.is_valid():
+            phone, code = form.cleaned_data["phone"], form.cleaned_data["code"]
+            try:
+                if request.POST.get("action") == "verify":
+                    attempt = resume.redeem_code(quiz, phone, code, purpose)
+                    to = "quiz:paper" if purpose == AccessCode.Purpose.RESUME else "quiz:result"
+                    return _hand_over(request, quiz, attempt, to)
+                sent_to = resume.send_code(quiz, phone, purpose)
+            except (DomainError, ValidationError) as exc:
+                form.add_error(None, exc)
+            else:
+                form = CodeForm(initial={"phone": phone})
+    verifying = bool(sent_to) or (request.POST.get("action") == "verify" and "phone" not in form.errors)
+    return render(
+        request,
+        "quiz/by_code.html",
+        {
+            "quiz": quiz,
+            "form": form,
+            "purpose": purpose,
+            "sms": resume.sms_channel(quiz) is not None,
+            "sent_to": sent_to,
+            "verifying": verifying,
+        },
+        status=400 if form.errors else 200,
     )
 
 
