@@ -55,24 +55,34 @@ for _ in $(seq 60); do
   sleep 0.5
 done
 
+# The drill week starts three days before today (eventweek/demo_drill.py), so today's report form is its fourth day.
+today=$(TZ=Asia/Shanghai date +%F)
+base="http://127.0.0.1:${PORT}"
 cat <<MSG
 
-  节能宣传周已启动：http://127.0.0.1:${PORT}/
-    全国活动周  http://127.0.0.1:${PORT}/weeks/2020-national/
-    江苏活动周  http://127.0.0.1:${PORT}/weeks/2020-jiangsu/
-    日历订阅    http://127.0.0.1:${PORT}/weeks/2020-jiangsu/calendar.ics
-    云竞答      http://127.0.0.1:${PORT}/quiz/2020-national-quiz/
-    工作台      http://127.0.0.1:${PORT}/dashboard/
-    管理后台    http://127.0.0.1:${PORT}/admin/（仅超级管理员：python manage.py createsuperuser）
-    健康检查    http://127.0.0.1:${PORT}/healthz
+  节能宣传周已启动：${base}/
+  演练周（日期含今天，竞答进行中）：
+    江苏演练周  ${base}/weeks/drill-jiangsu/
+    云竞答      ${base}/quiz/drill-quiz/
+    报送看板    ${base}/reporting/drill-jiangsu/dashboard/  （jiangsu_admin、jiangsu_reviewer）
+    今日报送    ${base}/reporting/drill-jiangsu/r/320100/${today}/edit/  （nanjing_reporter）
+  2020 年活动周（已结束）：
+    全国活动周  ${base}/weeks/2020-national/
+    江苏活动周  ${base}/weeks/2020-jiangsu/
+    日历订阅    ${base}/weeks/2020-jiangsu/calendar.ics
+    云竞答      ${base}/quiz/2020-national-quiz/
+    报送看板    ${base}/reporting/2020-jiangsu/dashboard/
+  工作台        ${base}/dashboard/
+  健康检查      ${base}/healthz
 
-  演示账号（密码均为 eventweek2020）：
+  演示账号（密码均为 eventweek2020；都不是超级管理员，用户和单位在“用户与单位”页管理）：
     national_admin    国管局管理员
     jiangsu_admin     江苏省局管理员
     jiangsu_reviewer  江苏省局审核员
     nanjing_reporter  南京市报送员（其余 12 市为 <拼音>_reporter，如 suzhou_reporter）
     jiangxi_admin     江西省局管理员
 
+  本机设置在 var/local.env（DEBUG=1、随机 SECRET_KEY）；命令行用 .venv/bin/python manage.py …
   按 Ctrl-C 停止。
 MSG
 
