@@ -1,6 +1,7 @@
 """load_demo on an empty database: the drill week (演练周) contains today, its reports follow the clock, its quiz is open."""
 
 import datetime
+import logging
 from collections import Counter
 from io import StringIO
 
@@ -43,9 +44,12 @@ def statuses_by_day(week, now) -> dict[str, dict[str, int]]:
     return result
 
 
-def test_load_demo_at_ten_in_the_morning_makes_a_live_drill_week_around_today(client):
+def test_load_demo_at_ten_in_the_morning_makes_a_live_drill_week_around_today(client, caplog):
+    caplog.set_level(logging.INFO)
     output = load_demo_at(at(2026, 11, 29, 10))
 
+    # The services' INFO lines (one per report, one per queued task) stay out of the summary.
+    assert [record.getMessage() for record in caplog.records] == []
     assert output.splitlines() == [
         "已加载演示数据：",
         "  单位 33 个，演示账号 18 个，密码均为 eventweek2020"
