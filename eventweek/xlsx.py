@@ -11,8 +11,13 @@ straight into the file, so memory stays flat whatever the row count. The writer:
   U+000E–U+001F; newline and tab are kept) by a space, instead of failing the whole export. A space because Word
   pastes U+000B for a manual line break: a space keeps the words apart, where U+FFFD would print a box in a document
   an office sends on. Text is cut to Excel's 32,767 characters, as openpyxl does;
-- keeps numbers, dates and times as typed cells; a column's `number_format` (e.g. `PERCENT`) applies to its numbers;
-- styles every sheet alike: a bold, centred header row, the columns' widths, the header row frozen (`Sheet.freeze`).
+- keeps numbers, dates and times as typed cells; a column's `number_format` (e.g. `PERCENT`, `DATE`) applies to its
+  numbers, dates and times;
+- writes an aware datetime as the local wall-clock time (Excel has no time zones), so dates and times stay typed
+  cells with a number format, never text;
+- styles every sheet alike: a title row above the header (`Sheet.heading`, the sheet's title unless given; "" for
+  none, as the import templates need their header in row 1), a bold, centred header row, the columns' widths, the
+  header row frozen (`Sheet.freeze`, counted from the header) and printed on every page, landscape, fit to width.
 """
 
 import datetime
@@ -26,27 +31,35 @@ from typing import NamedTuple
 from urllib.parse import quote
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.workbook.child import INVALID_TITLE_REGEX
+from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERCENT = "0.0%"
+DATE = "yyyy-mm-dd"
+DATETIME = "yyyy-mm-dd hh:mm:ss"
 MAX_TEXT = 32767  # Excel's limit for one cell
 FORMULA_STARTS = ("=", "+", "-", "@", "\t")
 # One search per string decides whether it needs the careful path: a control character openpyxl refuses, a first
 # character Excel reads as a formula, or a "#" (openpyxl turns "#N/A" and the other error names into error cells).
 _SPECIAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|^[=+\-@\t#]").search
 _NUMBERS = (int, float, decimal.Decimal)
+# Values a column's number_format applies to: numbers, dates and times.
+_FORMATTED = frozenset({*_NUMBERS, datetime.datetime, datetime.date, datetime.time})
 # Types openpyxl writes as they are (typed cells); any other type takes the careful path (a str subclass, a lazy
 # translation: text; anything else is left to openpyxl).
 _PLAIN = frozenset({*_NUMBERS, bool, type(None), datetime.datetime, datetime.date, datetime.time, datetime.timedelta})
 
 BOLD = Font(bold=True)
+HEADING_FONT = Font(bold=True, size=14)
 HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
@@ -71,9 +84,10 @@ class Sheet:
     title: str
     columns: Sequence
     rows: Iterable[Sequence]
-    freeze: str | None = "A2"
+    freeze: str | None = "A2"  # counted as if the header were row 1: the title row above moves it down
     header_fill: str | None = None
     validations: Sequence = field(default_factory=tuple)  # openpyxl DataValidation objects, ranges already added
+    heading: str | None = None  # the title row above the header; None: the sheet's title, "": no title row
 
 
 def clean_text(text: str) -> str:
@@ -91,6 +105,8 @@ def _cell(ws, value, *, fill: str | None = None, bold: bool = False, number_form
     cell = WriteOnlyCell(ws)
     if isinstance(value, Promise):
         value = str(value)
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        value = timezone.make_naive(value)
     if isinstance(value, str):
         cell.value = clean_text(value)
         cell.data_type = "s"  # after the assignment, which would have made "=…" a formula and "#N/A" an error
@@ -110,7 +126,7 @@ def _cell(ws, value, *, fill: str | None = None, bold: bool = False, number_form
 def _styled(ws, value: Styled, column_format: str | None):
     """A Styled value's cell; the column's number format applies to a number the value does not format itself."""
     number_format = value.number_format
-    if number_format is None and value.value.__class__ in _NUMBERS:
+    if number_format is None and value.value.__class__ in _FORMATTED:
         number_format = column_format
     return _cell(ws, value.value, fill=value.fill, bold=value.bold, number_format=number_format)
 
@@ -125,7 +141,7 @@ def _prepare(ws, row: Sequence, formats: list | None):
             if kind is str:
                 if _SPECIAL(value) is not None:
                     break
-            elif kind not in _PLAIN:
+            elif kind not in _PLAIN or (kind is datetime.datetime and value.tzinfo is not None):
                 break
         else:
             return row
@@ -137,8 +153,11 @@ def _prepare(ws, row: Sequence, formats: list | None):
             if _SPECIAL(value) is None:
                 continue
             cell = _cell(ws, value)
+        elif kind is datetime.datetime and value.tzinfo is not None:
+            # openpyxl refuses aware datetimes: the local wall-clock time
+            cell = _cell(ws, value, number_format=column_format)
         elif kind in _PLAIN:
-            if column_format is None or kind not in _NUMBERS:
+            if column_format is None or kind not in _FORMATTED:
                 continue
             cell = _cell(ws, value, number_format=column_format)
         elif kind is Styled:
@@ -170,10 +189,24 @@ def _start_sheet(workbook: Workbook, sheet: Sheet, taken: set[str]):
     columns = [Column(*column) for column in sheet.columns]
     for index, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
+    heading = sheet.title if sheet.heading is None else sheet.heading
+    header_row = 2 if heading else 1
     if sheet.freeze:
-        ws.freeze_panes = sheet.freeze
+        column, row = coordinate_from_string(sheet.freeze)
+        ws.freeze_panes = f"{column}{row + header_row - 1}"
+    # Printed as an office files it: landscape, all columns on one page's width, the header on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
     for validation in sheet.validations:
         ws.data_validations.append(validation)
+    if heading:
+        title = _cell(ws, heading)
+        title.font = HEADING_FONT
+        ws.append([title])
     header = [_cell(ws, column.header, fill=sheet.header_fill, bold=True) for column in columns]
     for cell in header:
         cell.alignment = HEADER_ALIGNMENT
@@ -227,5 +260,12 @@ class XlsxExporter:
 
     def response(self) -> HttpResponse:
         response = HttpResponse(self.to_bytes(), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(self.filename)}"
+        response["Content-Disposition"] = content_disposition(self.filename)
         return response
+
+
+def content_disposition(filename: str) -> str:
+    """An attachment header for a Chinese file name: an ASCII fallback, then the RFC 5987 filename*."""
+    stem, dot, suffix = filename.rpartition(".")
+    fallback = f"export.{suffix}" if dot and suffix.isascii() else "export"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"

@@ -98,7 +98,8 @@ def _validations() -> list[DataValidation]:
 
 
 def _bank_sheet(rows) -> Sheet:
-    return Sheet(SHEET_TITLE, BANK_COLUMNS, rows, header_fill=HEADER_FILL, validations=_validations())
+    # No title row: the import reads its header from row 1, so an exported bank imports again.
+    return Sheet(SHEET_TITLE, BANK_COLUMNS, rows, header_fill=HEADER_FILL, validations=_validations(), heading="")
 
 
 class TemplateExporter(XlsxExporter):

@@ -63,7 +63,7 @@ class Exporter(XlsxExporter):
         raise NotImplementedError
 
     def sheets(self) -> Iterator[Sheet]:
-        yield Sheet(title=self.title, columns=self.columns, rows=self.rows())
+        yield Sheet(title=self.title, columns=self.columns, rows=self.rows(), heading=f"{self.quiz.title}{self.title}")
 
 
 class AttemptsExporter(Exporter):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from eventweek.deadlines import DeadlineStatus
 from eventweek.models import LOCAL_TZ, Week
-from eventweek.xlsx import PERCENT, Sheet, Styled, XlsxExporter
+from eventweek.xlsx import DATE, DATETIME, PERCENT, Sheet, Styled, XlsxExporter
 from reporting.models import Highlight, ItemKind, ReportItem, ReportPicture
 from reporting.services.dashboard import Dashboard, build_dashboard
 from reporting.services.status import cell_status
@@ -31,8 +31,9 @@ STATUS_FILLS = {
 FREEZE = "B2"
 
 
-def local_text(value: datetime.datetime | None) -> str:
-    return timezone.localtime(value, LOCAL_TZ).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+def heading(week: Week, what: str) -> str:
+    """The title row of an export: the week's title and what the sheet holds."""
+    return f"{week.title}{what}"
 
 
 def _rate(value: float | None):
@@ -50,10 +51,16 @@ class StatusGridExporter(XlsxExporter):
     def __init__(self, week: Week, orgs=None, now: datetime.datetime | None = None, dashboard: Dashboard | None = None):
         self.week = week
         self.dashboard = dashboard or build_dashboard(week, orgs, now)
-        self.filename = f"{week.slug}-报送情况.xlsx"
+        self.filename = f"{week.title}-报送情况.xlsx"
 
     def sheets(self) -> Iterator[Sheet]:
-        yield Sheet(title="报送情况", columns=self.columns(), rows=self.rows(), freeze=FREEZE)
+        yield Sheet(
+            title="报送情况",
+            columns=self.columns(),
+            rows=self.rows(),
+            freeze=FREEZE,
+            heading=heading(self.week, "每日报送情况"),
+        )
 
     def columns(self):
         days = [(f"{d.month}月{d.day}日", 14) for d in self.dashboard.days]
@@ -89,9 +96,9 @@ class ReportItemsExporter(XlsxExporter):
 
     columns = [
         ("单位", 16),
-        ("日期", 12),
-        ("首次报送时间", 20),
-        ("最近报送时间", 20),
+        ("日期", 12, DATE),
+        ("首次报送时间", 20, DATETIME),
+        ("最近报送时间", 20, DATETIME),
         ("状态", 10),
         ("版本", 6),
         ("活动名称", 36),
@@ -102,13 +109,16 @@ class ReportItemsExporter(XlsxExporter):
         ("回收量（千克）", 14),
         ("图片数", 8),
         ("亮点", 6),
+        ("活动内容", 60),
+        ("联系人", 10),
+        ("联系电话", 14),
     ]
 
     def __init__(self, week: Week, orgs=None, now: datetime.datetime | None = None):
         self.week = week
         self.orgs = orgs
         self.now = now or timezone.now()
-        self.filename = f"{week.slug}-活动明细.xlsx"
+        self.filename = f"{week.title}-活动明细.xlsx"
 
     def queryset(self):
         qs = ReportItem.objects.filter(report__week=self.week, report__first_submitted_at__isnull=False, removed=False)
@@ -134,7 +144,13 @@ class ReportItemsExporter(XlsxExporter):
         )
 
     def sheets(self) -> Iterator[Sheet]:
-        yield Sheet(title="活动明细", columns=self.columns, rows=self.rows(), freeze=FREEZE)
+        yield Sheet(
+            title="活动明细",
+            columns=self.columns,
+            rows=self.rows(),
+            freeze=FREEZE,
+            heading=heading(self.week, "每日报送明细"),
+        )
 
     def rows(self) -> Iterator[list]:
         week = self.week
@@ -147,9 +163,10 @@ class ReportItemsExporter(XlsxExporter):
             status = cell_status(week, report.org, report.day, report, self.now)
             yield [
                 report.org.display_name,
-                report.day.isoformat(),
-                local_text(report.first_submitted_at),
-                local_text(report.submitted_at),
+                # Typed cells: the writer writes aware times as Beijing wall-clock time, in the columns' formats.
+                report.day,
+                report.first_submitted_at,
+                report.submitted_at,
                 Styled(statuses[status], fill=STATUS_FILLS[status]),
                 report.version,
                 item.title,
@@ -160,6 +177,9 @@ class ReportItemsExporter(XlsxExporter):
                 float(item.recycled_kg) if item.recycled_kg is not None else None,
                 item.live_pictures,
                 "是" if item.is_highlight else "",
+                item.description,
+                report.contact_name,
+                report.contact_phone,
             ]
 
 
@@ -168,7 +188,7 @@ class WeekReportsExporter(XlsxExporter):
 
     def __init__(self, week: Week, orgs=None, now: datetime.datetime | None = None):
         self.parts = [StatusGridExporter(week, orgs, now), ReportItemsExporter(week, orgs, now)]
-        self.filename = f"{week.slug}-每日报送.xlsx"
+        self.filename = f"{week.title}-每日报送.xlsx"
 
     def sheets(self) -> Iterator[Sheet]:
         for part in self.parts:
@@ -182,9 +202,15 @@ class ChildWeeksItemsExporter(XlsxExporter):
         self.week = week
         self.now = now or timezone.now()
         self.children = list(week.children.select_related("organizer").order_by("organizer__path"))
-        self.filename = f"{week.slug}-各地活动明细.xlsx"
+        self.filename = f"{week.title}-各地活动明细.xlsx"
 
     def sheets(self) -> Iterator[Sheet]:
         for child in self.children:
             part = ReportItemsExporter(child, now=self.now)
-            yield Sheet(title=child.organizer.display_name, columns=part.columns, rows=part.rows(), freeze=FREEZE)
+            yield Sheet(
+                title=child.organizer.display_name,
+                columns=part.columns,
+                rows=part.rows(),
+                freeze=FREEZE,
+                heading=heading(child, "每日报送明细"),
+            )

@@ -43,6 +43,7 @@ class UserImportTemplate(XlsxExporter):
             title="用户",
             columns=[Column(name, width) for name, width in zip(COLUMNS, (16, 12, 12, 10, 16, 26), strict=True)],
             rows=[["zhangsan", "张三", code, str(User.Role.REPORTER.label), "13812345678", "zhangsan@example.cn"]],
+            heading="",  # the import reads its header from row 1
         )
 
 

@@ -3,6 +3,7 @@
 One writer per format: the .docx through `reporting.summary.docx.SummaryDocx`, the .xlsx through `eventweek.xlsx`.
 """
 
+import datetime
 import io
 import zipfile
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ from urllib.parse import quote
 from django.utils.translation import gettext as _
 
 from eventweek.models import Org, Week
-from eventweek.xlsx import Column, Sheet, XlsxExporter
+from eventweek.xlsx import DATE, Column, Sheet, XlsxExporter
 from inbox.models import InboxEntry
 from reporting.services.highlights import package_entries
 from reporting.summary.docx import DocPicture, SummaryDocument, SummaryDocx
@@ -79,7 +80,7 @@ class PackageExporter(XlsxExporter):
     columns = [
         Column("序号", 6),
         Column("单位", 16),
-        Column("日期", 12),
+        Column("日期", 12, DATE),
         Column("活动名称", 30),
         Column("活动类型", 12),
         Column("形式", 8),
@@ -95,14 +96,14 @@ class PackageExporter(XlsxExporter):
         self.filename = entry_filename(entry, "xlsx")
 
     def sheets(self) -> Iterator[Sheet]:
-        yield Sheet(title="亮点", columns=self.columns, rows=self.rows())
+        yield Sheet(title="亮点", columns=self.columns, rows=self.rows(), heading=self.entry.title)
 
     def rows(self) -> Iterator[list]:
         for index, item in enumerate(package_entries(self.entry.package), start=1):
             yield [
                 index,
                 item["org_name"],
-                item["day"],
+                datetime.date.fromisoformat(item["day"]),  # a real date, not text
                 item["title"],
                 item["kind"],
                 item["mode"],

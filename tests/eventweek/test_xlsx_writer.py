@@ -8,7 +8,14 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from eventweek.xlsx import PERCENT, Column, Sheet, Styled, XlsxExporter, clean_text, write_workbook
+from eventweek.xlsx import PERCENT, Column, Styled, XlsxExporter, clean_text, write_workbook
+from eventweek.xlsx import Sheet as WriterSheet
+
+
+def Sheet(*args, heading="", **kwargs):  # noqa: N802
+    """A sheet without the title row, so these tests read the header in row 1 (the title row has its own tests)."""
+    return WriterSheet(*args, heading=heading, **kwargs)
+
 
 FORMULA_LIKE = [
     '=HYPERLINK("http://x","y")',
@@ -100,7 +107,7 @@ def test_an_exporter_answers_a_download_with_its_filename():
 
     response = Export().response()
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert response["Content-Disposition"] == "attachment; filename*=UTF-8''%E6%B1%9F%E8%8B%8F-%E6%B4%BB%E5%8A%A8%E6%98%8E%E7%BB%86.xlsx"  # fmt: skip
+    assert response["Content-Disposition"] == "attachment; filename=\"export.xlsx\"; filename*=UTF-8''%E6%B1%9F%E8%8B%8F-%E6%B4%BB%E5%8A%A8%E6%98%8E%E7%BB%86.xlsx"  # fmt: skip
     assert load_workbook(io.BytesIO(response.content)).active["A2"].data_type == "s"
 
 
@@ -124,3 +131,43 @@ def test_a_str_subclass_or_a_lazy_translation_is_written_as_text_too():
     ws = _book(Sheet("表", [("甲", 8), ("乙", 8), ("丙", 8)], rows)).active
     assert [(c.value, c.data_type) for c in ws[2]] == [("=1+1", "s"), ("=2+2", "s"), ("南京", "s")]
     assert ws["A3"].value == "状态"
+
+
+def test_a_sheet_has_a_title_row_above_its_header_and_the_frozen_pane_moves_below_it():
+    book = _book(
+        WriterSheet("明细", [("单位", 16), ("人数", 9)], [["南京", 3]]),
+        WriterSheet("情况", [("单位", 16)], [["无锡"]], freeze="B2", heading="2020年江苏省节能宣传周每日报送明细"),
+    )
+    first, second = book["明细"], book["情况"]
+    assert [(ws["A1"].value, ws["A1"].font.b, ws["A1"].font.sz) for ws in (first, second)] == [
+        ("明细", True, 14),
+        ("2020年江苏省节能宣传周每日报送明细", True, 14),
+    ]
+    assert [[c.value for c in row] for row in first.iter_rows(min_row=2)] == [["单位", "人数"], ["南京", 3]]
+    assert [(ws.freeze_panes, ws.print_title_rows) for ws in (first, second)] == [("A3", "$2:$2"), ("B3", "$2:$2")]
+
+
+def test_an_empty_heading_leaves_the_header_in_row_one_for_import_templates():
+    ws = _book(WriterSheet("模板", [("题型", 8)], [["单选"]], heading="")).active
+    assert (ws["A1"].value, ws["A2"].value, ws.freeze_panes, ws.print_title_rows) == ("题型", "单选", "A2", "$1:$1")
+
+
+def test_every_sheet_prints_landscape_fit_to_one_page_wide_with_the_header_on_each_page():
+    ws = _book(WriterSheet("表", [("单位", 16)], [["南京"]])).active
+    setup = ws.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+    assert (ws.sheet_properties.pageSetUpPr.fitToPage, ws.print_title_rows) == (True, "$2:$2")
+
+
+def test_aware_datetimes_are_written_as_beijing_time_in_the_columns_format():
+    from zoneinfo import ZoneInfo
+
+    utc = datetime.datetime(2020, 7, 5, 17, 16, tzinfo=ZoneInfo("UTC"))
+    columns = [Column("报送时间", 19, "yyyy-mm-dd hh:mm"), Column("日期", 12, "yyyy-mm-dd")]
+    ws = _book(Sheet("表", columns, [[utc, datetime.date(2020, 7, 6)], [Styled(utc), None]])).active
+    cells = [ws["A2"], ws["B2"], ws["A3"]]
+    assert [(c.data_type, c.value, c.number_format) for c in cells] == [
+        ("d", datetime.datetime(2020, 7, 6, 1, 16), "yyyy-mm-dd hh:mm"),
+        ("d", datetime.datetime(2020, 7, 6), "yyyy-mm-dd"),
+        ("d", datetime.datetime(2020, 7, 6, 1, 16), "yyyy-mm-dd hh:mm"),
+    ]

@@ -1,6 +1,7 @@
 """The exports read back: the package as .docx (official layout, pictures, East Asian fonts) and .xlsx, the week's
 summaries as a .zip of .docx files named by org."""
 
+import datetime
 import io
 import zipfile
 from urllib.parse import quote
@@ -43,14 +44,14 @@ def test_a_package_downloads_as_xlsx_one_row_per_highlight(demo, forwarded, clie
     response = client_for(demo.user("national_admin")).get(reverse("inbox:xlsx", args=[forwarded.pk]))
 
     sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert sheet.title == "亮点"
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    assert (sheet.title, sheet["A1"].value, sheet["C3"].number_format) == ("亮点", forwarded.title, "yyyy-mm-dd")
     assert rows == [
         ["序号", "单位", "日期", "活动名称", "活动类型", "形式", "地点", "参与人数", "活动内容", "审核意见", "图片数"],
         [
             1,
             "南京市机关事务管理局",
-            "2020-06-29",
+            datetime.datetime(2020, 6, 29),
             "旧物回收",
             "废旧物品回收",
             "线下",
@@ -63,7 +64,7 @@ def test_a_package_downloads_as_xlsx_one_row_per_highlight(demo, forwarded, clie
         [
             2,
             "苏州市机关事务管理局",
-            "2020-06-29",
+            datetime.datetime(2020, 6, 29),
             "能源紧缺体验",
             "能源紧缺体验",
             "线下",

@@ -28,7 +28,8 @@ def _export(client, quiz, kind, django_capture_on_commit_callbacks):
     download = client.get(reverse("quiz:export_download", args=[quiz.pk, job.pk]))
     assert download["Content-Disposition"].startswith('attachment; filename="2020-jiangsu-quiz-' + kind)
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
-    return job, [list(row) for row in workbook.active.iter_rows(values_only=True)]
+    assert workbook.active["A1"].value == quiz.title + {"attempts": "答卷明细", "participation": "各单位参与情况", "questions": "题目统计"}[kind]  # fmt: skip
+    return job, [list(row) for row in workbook.active.iter_rows(min_row=2, values_only=True)]
 
 
 def test_the_attempts_export_reads_back(client_for, demo, jiangsu_quiz, finished, django_capture_on_commit_callbacks):
@@ -126,7 +127,7 @@ def test_streaming_writer_reports_progress(tmp_path, demo, jiangsu_quiz, monkeyp
     seen = []
     written = exporters.write_xlsx(exporters.AttemptsExporter(jiangsu_quiz), tmp_path / "a.xlsx", progress=seen.append)
     assert (written, seen) == (7, [3, 6])
-    assert load_workbook(tmp_path / "a.xlsx").active.max_row == 8
+    assert load_workbook(tmp_path / "a.xlsx").active.max_row == 9
 
 
 def test_a_retried_export_task_does_not_run_twice(demo, jiangsu_quiz, finished):
@@ -172,7 +173,7 @@ def test_a_participant_named_like_a_formula_is_exported_as_that_text(
     client = client_for(demo.user("jiangsu_admin"))
     _job, workbook = _workbook(client, jiangsu_quiz, "attempts", django_capture_on_commit_callbacks)
     ws = workbook.active
-    assert [(ws[f"B{n}"].value, ws[f"B{n}"].data_type) for n in (2, 3)] == [
+    assert [(ws[f"B{n}"].value, ws[f"B{n}"].data_type) for n in (3, 4)] == [
         (CMD_NAME, "s"),
         ('=HYPERLINK("http://x","y")', "s"),
     ]
@@ -189,7 +190,7 @@ def test_a_question_written_like_a_formula_is_exported_as_that_text(
     client = client_for(demo.user("jiangsu_admin"))
     _job, workbook = _workbook(client, jiangsu_quiz, "questions", django_capture_on_commit_callbacks)
     ws = workbook.active
-    assert [ws["D2"].value, ws["D2"].data_type, ws["C2"].value, ws["C2"].data_type] == ["=1+1", "s", "+节能", "s"]
+    assert [ws["D3"].value, ws["D3"].data_type, ws["C3"].value, ws["C3"].data_type] == ["=1+1", "s", "+节能", "s"]
     assert _formula_cells(workbook) == []
 
 
@@ -203,7 +204,7 @@ def test_a_control_character_in_a_name_no_longer_fails_the_attempts_export(
     job, workbook = _workbook(client, jiangsu_quiz, "attempts", django_capture_on_commit_callbacks)
     job.refresh_from_db()
     assert (job.status, job.error, job.rows_done) == ("done", "", 2)
-    assert workbook.active["B2"].value == "王 芳"
+    assert workbook.active["B3"].value == "王 芳"
 
 
 @pytest.mark.parametrize(
@@ -220,13 +221,14 @@ def test_quiz_exports_have_a_bold_header_a_frozen_row_and_column_widths(
     client = client_for(demo.user("jiangsu_admin"))
     _job, workbook = _workbook(client, jiangsu_quiz, kind, django_capture_on_commit_callbacks)
     ws = workbook.active
-    assert ws.freeze_panes == "A2"
-    assert all(cell.font.b for cell in ws[1])
-    assert not any(cell.font.b for cell in ws[2])
+    assert (ws.freeze_panes, ws.print_title_rows, ws.page_setup.orientation) == ("A3", "$2:$2", "landscape")
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert all(cell.font.b for cell in ws[2])
+    assert not any(cell.font.b for cell in ws[3])
     assert {column: ws.column_dimensions[column].width for column in widths} == widths
     if percent_column:
-        rates = [row[0] for row in ws.iter_rows(min_row=2, min_col=ws[percent_column + "1"].column, max_col=ws[percent_column + "1"].column) if row[0].value is not None]  # fmt: skip
+        rates = [row[0] for row in ws.iter_rows(min_row=3, min_col=ws[percent_column + "2"].column, max_col=ws[percent_column + "2"].column) if row[0].value is not None]  # fmt: skip
         assert rates and {cell.number_format for cell in rates} == {"0.0%"}
     if kind == "attempts":
-        assert ws["I2"].number_format == "yyyy-mm-dd h:mm:ss"
+        assert (ws["I3"].data_type, ws["I3"].number_format) == ("d", "yyyy-mm-dd h:mm:ss")
     assert _formula_cells(workbook) == []

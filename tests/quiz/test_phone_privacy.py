@@ -30,7 +30,7 @@ def draw(demo, quiz):
 
 
 def _sheet_phones(data: bytes) -> list[str]:
-    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2, values_only=True))
     assert rows[0][2] == "手机号"
     return [row[2] for row in rows[1:]]
 

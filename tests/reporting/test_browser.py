@@ -111,10 +111,10 @@ def test_a_city_files_from_a_phone_and_the_province_sees_it_on_time(
     desk.goto(f"{live_server.url}/reporting/{week.slug}/dashboard/")
     with desk.expect_download() as download:
         desk.click("text=导出报送情况")
-    assert download.value.suggested_filename == f"{week.slug}-报送情况.xlsx"
+    assert download.value.suggested_filename == f"{week.title}-报送情况.xlsx"
     sheet = load_workbook(io.BytesIO(download.value.path().read_bytes()))["报送情况"]
-    assert sheet["A2"].value == "南京"
-    assert sheet.cell(row=2, column=3).value.startswith("按时报送 10:0")
+    assert sheet["A3"].value == "南京"
+    assert sheet.cell(row=3, column=3).value.startswith("按时报送 10:0")
 
 
 def test_the_demo_dashboard_is_readable_on_a_phone(demo, live_server, phone_page, artifacts_dir):

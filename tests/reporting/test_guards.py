@@ -83,10 +83,10 @@ def test_the_old_provinces_exports_drop_a_city_moved_away(demo, client_for, nanj
     grid = load_workbook(io.BytesIO(client.get(reverse("reporting:export_grid", args=["2020-jiangsu"])).content))
     items = load_workbook(io.BytesIO(client.get(reverse("reporting:export_items", args=["2020-jiangsu"])).content))
 
-    names = [row[0] for row in grid["报送情况"].iter_rows(min_row=2, max_row=13, values_only=True)]
+    names = [row[0] for row in grid["报送情况"].iter_rows(min_row=3, max_row=14, values_only=True)]
     assert names == ["无锡", "徐州", "常州", "苏州", "南通", "连云港", "淮安", "盐城", "扬州", "镇江", "泰州", "宿迁"]
     assert "南京" not in [row[0] for row in grid["报送情况"].iter_rows(values_only=True)]
-    rows = [(row[0], row[6]) for row in items["活动明细"].iter_rows(min_row=2, values_only=True)]
+    rows = [(row[0], row[6]) for row in items["活动明细"].iter_rows(min_row=3, values_only=True)]
     assert rows == [("无锡", "无锡讲座")]
 
 
