@@ -154,6 +154,9 @@ class ItemForm(CleanTextMixin, forms.Form):
 class BaseItemFormSet(forms.BaseFormSet):
     def __init__(self, *args, pictures_by_item=None, **kwargs):
         self.pictures_by_item = pictures_by_item or {}
+        if kwargs.get("initial"):
+            # Editing a filed report: its items, without an empty one to fill or clear (添加一项 adds one).
+            self.extra = 0
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
@@ -188,6 +191,11 @@ class BaseItemFormSet(forms.BaseFormSet):
 
 
 ItemFormSet = forms.formset_factory(ItemForm, formset=BaseItemFormSet, extra=1, can_delete=True, max_num=30)
+
+
+def uploaded_names(files) -> list[str]:
+    """The names of the pictures a refused post carried: the browser drops them, so the page asks for them again."""
+    return [upload.name for _field, uploads in files.lists() for upload in uploads]
 
 
 def item_initial(items) -> list[dict]:

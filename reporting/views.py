@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 from eventweek.deadlines import DeadlineStatus
 from eventweek.errors import DomainError
 from reporting.exporters import ReportItemsExporter, StatusGridExporter
-from reporting.forms import HighlightForm, ItemFormSet, ReportForm, ReviewForm, item_initial
+from reporting.forms import HighlightForm, ItemFormSet, ReportForm, ReviewForm, item_initial, uploaded_names
 from reporting.pictures import max_pictures
 from reporting.services import access, submission
+from reporting.services import charts as rate_charts
 from reporting.services import dashboard as dashboards
 from reporting.services import highlights as highlighting
 from reporting.services import review as reviewing
@@ -200,6 +201,7 @@ def report_edit(request, slug, code, day):
             "cutoff": week.cutoff_for(day) if has_cutoff(org) else None,
             "now": timezone.now(),
             "max_pictures": max_pictures(),
+            "repick": uploaded_names(request.FILES) if request.method == "POST" else [],
         },
     )
 
@@ -246,6 +248,7 @@ def dashboard(request, slug):
             "can_review": access.can_review(request.user, week),
             "has_children": week.children.exists(),
             "statuses": [DeadlineStatus.ON_TIME, DeadlineStatus.LATE, DeadlineStatus.MISSING, DeadlineStatus.NOT_DUE],
+            "rate_chart": rate_charts.rate_by_day_chart(board),
         },
     )
 
