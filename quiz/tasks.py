@@ -1,7 +1,7 @@
 """Thin django-q2 tasks: ids in, one service call."""
 
 from quiz import exporters
-from quiz.services import attempts, participation
+from quiz.services import attempts, opening, participation
 
 
 def run_export_task(job_id: int) -> bool:
@@ -15,6 +15,11 @@ def recover_exports_task() -> dict[str, int]:
 
 def close_quiz_task(quiz_id: int) -> int:
     return attempts.finalize_expired(quiz_id)
+
+
+def open_quiz_task(quiz_id: int) -> int:
+    """At the quiz's start: tell the orgs below its organizer, once."""
+    return opening.notify_quiz_opening(quiz_id)
 
 
 def finalize_expired_task() -> int:

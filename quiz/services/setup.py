@@ -20,6 +20,7 @@ from eventweek.outbox import ensure_schedule
 from quiz.models import Question, Quiz
 from quiz.services.bank_cache import bump_bank_version
 from quiz.services.grading import grace
+from quiz.services.opening import schedule_opening
 
 FINALIZE_SCHEDULE = "quiz:finalize-expired"
 ROLLUP_SCHEDULE = "quiz:participation-rollup"
@@ -90,7 +91,7 @@ def quiz_activity_for(week: Week) -> Activity | None:
 
 @transaction.atomic
 def save_quiz(quiz: Quiz, *, user=None) -> Quiz:
-    """Validate and save quiz settings; reschedule the close-time finalization after commit."""
+    """Validate and save quiz settings; reschedule the opening notice and the close-time finalization after commit."""
     if quiz.window_start is None or quiz.window_end is None:
         raise DomainError(_("请关联竞答活动，或填写开始时间和结束时间。"))
     if quiz.window_end <= quiz.window_start:
@@ -103,6 +104,8 @@ def save_quiz(quiz: Quiz, *, user=None) -> Quiz:
         log_action(user, actions.QUIZ_SETTINGS, quiz, org=quiz.week.organizer, before=before, after=after)
     quiz_id, run_at = quiz.pk, quiz.window_end + grace() + datetime.timedelta(seconds=1)
     transaction.on_commit(lambda: schedule_close(quiz_id, run_at))
+    opens_at = quiz.window_start
+    transaction.on_commit(lambda: schedule_opening(quiz_id, opens_at))
     return quiz
 
 
