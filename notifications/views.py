@@ -76,13 +76,23 @@ def channel_test(request, pk):
 
 
 @login_required
+def contact_list(request):
+    """The contacts of every org of the admin's subtree, each org with its add link."""
+    by_org = {org.pk: (org, []) for org in access.contact_orgs_for_user(request.user)}
+    for contact in access.contacts_for_user(request.user):
+        by_org[contact.org_id][1].append(contact)
+    return render(request, "notifications/contacts.html", {"orgs": list(by_org.values())})
+
+
+@login_required
 def contact_new(request):
-    org = _admin_org(request)
+    """A new contact of the admin's org, or of an org of its subtree (?org=<code>)."""
+    org = access.get_contact_org_for_user(request.user, request.GET.get("org", ""))
     form = ContactForm(request.POST or None, org=org)
     if request.method == "POST" and form.is_valid():
         contacts.save_contact(form.save(commit=False), org)
-        messages.success(request, _("已添加联系人。"))
-        return redirect("notifications:channels")
+        messages.success(request, _("已为%(org)s添加联系人。") % {"org": org.display_name})
+        return redirect("notifications:channels" if org.pk == request.user.org_id else "notifications:contacts")
     return render(request, "notifications/contact_form.html", {"form": form, "org": org, "contact": None})
 
 
@@ -90,15 +100,16 @@ def contact_new(request):
 def contact_edit(request, pk):
     contact: Contact = access.get_contact_for_user(request.user, pk)
     form = ContactForm(request.POST or None, instance=contact)
+    back = "notifications:channels" if contact.org_id == request.user.org_id else "notifications:contacts"
     if request.method == "POST":
         if request.POST.get("action") == "delete":
             contacts.delete_contact(contact)
             messages.success(request, _("已删除联系人。"))
-            return redirect("notifications:channels")
+            return redirect(back)
         if form.is_valid():
             contacts.save_contact(form.save(commit=False))
             messages.success(request, _("已保存联系人。"))
-            return redirect("notifications:channels")
+            return redirect(back)
     return render(request, "notifications/contact_form.html", {"form": form, "org": contact.org, "contact": contact})
 
 

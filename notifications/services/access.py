@@ -45,6 +45,30 @@ def contacts_of_org(org: Org):
     return Contact.objects.filter(org=org)
 
 
+def get_contact_org_for_user(user, code: str = "") -> Org:
+    """The org an admin adds contacts to: their own (no code), or any org of their subtree by its code; NotFound
+    for an org outside it (a parent, a sibling) or a missing one, Forbidden for a non-admin."""
+    require_admin(user)
+    if not code:
+        return org_of_user(user)
+    org = user.visible_orgs().filter(code=code).first()
+    if org is None:
+        raise NotFound(_("没有这个单位。"))
+    return org
+
+
+def contacts_for_user(user):
+    """The contacts of every org of an admin's subtree, by org (the page where contacts of lower orgs are kept)."""
+    require_admin(user)
+    return Contact.objects.filter(org__in=user.visible_orgs()).select_related("org").order_by("org__path", "pk")
+
+
+def contact_orgs_for_user(user):
+    """The orgs of an admin's subtree, in tree order, to add contacts to."""
+    require_admin(user)
+    return user.visible_orgs().order_by("path")
+
+
 def get_contact_for_user(user, pk: int) -> Contact:
     """A contact of an org the user sees, for an admin to change; NotFound otherwise."""
     try:
