@@ -22,6 +22,8 @@ ORG_CHANGE = "org.change"
 ORG_MOVE = "org.move"
 EXPORT_PERSONAL_DATA = "export.personal_data"
 SMS_CAMPAIGN_SEND = "sms_campaign.send"
+EXCHANGE_APPROVE = "exchange.approve"
+EXCHANGE_RETURN = "exchange.return"
 
 LABELS = {
     WEEK_PUBLISH: _("发布活动周"),
@@ -44,6 +46,8 @@ LABELS = {
     ORG_MOVE: _("移动单位"),
     EXPORT_PERSONAL_DATA: _("导出个人信息"),
     SMS_CAMPAIGN_SEND: _("发送公益短信"),
+    EXCHANGE_APPROVE: _("通过云兑换备案"),
+    EXCHANGE_RETURN: _("退回云兑换备案"),
 }
 
 CHOICES = list(LABELS.items())

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "notifications",
     "audit",
     "inbox",
+    "exchange",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("audit/", include("audit.urls")),
     path("inbox/", include("inbox.urls")),
+    path("exchange/", include("exchange.urls")),
     path("", include("eventweek.urls_core")),
 ]
 
