@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eventweek.deadlines import DeadlineStatus
-from eventweek.models import Org, User, Week
+from eventweek.models import LOCAL_TZ, Org, User, Week
 from reporting.models import DailyReport
 from reporting.services.status import SUBMITTED_STATUSES, cell_status
 
@@ -65,6 +65,16 @@ class Tally:
     def on_time_text(self) -> str:
         return _percent(self.on_time_rate)
 
+    @property
+    def completeness_base(self) -> str:
+        """What the reporting rate is taken over, e.g. "1/1 应报": early in the week 100% may be one report."""
+        return _("%(done)s/%(expected)s 应报") % {"done": self.submitted, "expected": self.expected}
+
+    @property
+    def on_time_base(self) -> str:
+        """What the on-time rate is taken over, e.g. "0/1 应报"."""
+        return _("%(done)s/%(expected)s 应报") % {"done": self.on_time, "expected": self.expected}
+
 
 def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%".replace(".0%", "%")
@@ -105,6 +115,16 @@ class Cell:
     def amended(self) -> bool:
         return bool(self.report and self.report.version > 1)
 
+    @property
+    def submitted_text(self) -> str:
+        """The first submission's local time, "16:45"; with its date, "7/6 01:16", when it came on a later day."""
+        if not self.submitted_at:
+            return ""
+        local = timezone.localtime(self.submitted_at, LOCAL_TZ)
+        if local.date() == self.day:
+            return local.strftime("%H:%M")
+        return f"{local.month}/{local.day} {local:%H:%M}"
+
 
 @dataclass
 class Row:
@@ -121,6 +141,11 @@ class Dashboard:
     day_tallies: list[Tally]
     total: Tally
     now: datetime.datetime
+
+    @property
+    def today(self) -> datetime.date:
+        """The local date of the board's clock: its column is marked."""
+        return timezone.localtime(self.now, LOCAL_TZ).date()
 
 
 def build_dashboard(week: Week, orgs: list[Org] | None = None, now: datetime.datetime | None = None) -> Dashboard:
