@@ -2,10 +2,13 @@
 
 A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; the title centred in 方正小标宋简体 二号 (22 pt); the body in
 仿宋_GB2312 三号 (16 pt) at a fixed 28 pt line spacing, indented two characters; "一、" headings in 黑体, "（一）" headings
-in 楷体_GB2312; pictures centred with their captions below; the page number "— N —" in the footer. The fonts are written
+in 楷体_GB2312; pictures centred with their captions below (the picture kept on its caption's page, at most 9 cm high so
+that two fit on a page); the sender's name (落款) and the date (成文日期, "2020年7月14日") right-aligned at the end, four
+characters from the right margin; the page number "— N —" in the footer. The fonts are written
 to w:rFonts of every run, East Asian slot included, since Word picks Chinese glyphs from w:eastAsia alone.
 """
 
+import datetime
 import io
 import re
 import shutil
@@ -34,8 +37,9 @@ BODY_SIZE = Pt(16)  # 三号
 CAPTION_SIZE = Pt(14)  # 四号
 LINE_SPACING = Pt(28)
 TITLE_LINE_SPACING = Pt(36)
-PICTURE_MAX_WIDTH = Mm(150)
-PICTURE_MAX_HEIGHT = Mm(105)
+PICTURE_MAX_WIDTH = Mm(156)  # the text width: 210 mm less the 28 and 26 mm margins
+PICTURE_MAX_HEIGHT = Mm(90)  # two pictures with their captions fit in the 225 mm of text height
+SIGNATURE_INDENT = Pt(64)  # 落款 and 成文日期 end four characters (三号) from the right margin
 
 HEADING1 = re.compile(r"^[一二三四五六七八九十]+、")
 HEADING2 = re.compile(r"^（[一二三四五六七八九十]+）")
@@ -57,6 +61,8 @@ class SummaryDocument:
     title: str
     body: str
     pictures: list[DocPicture] = field(default_factory=list)
+    sender: str = ""  # 落款: the sending org's name
+    date: datetime.date | None = None  # 成文日期
 
     def lines(self) -> list[str]:
         return [line.strip() for line in self.body.splitlines() if line.strip()]
@@ -175,6 +181,8 @@ def _add_picture(document, picture: DocPicture) -> None:
     # A fixed line height would clip the picture: this paragraph takes the picture's height.
     _paragraph_format(paragraph, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, line=None)
     paragraph.paragraph_format.space_before = Pt(6)
+    # The caption stays on its picture's page.
+    paragraph.paragraph_format.keep_with_next = bool(picture.caption)
     source = io.BytesIO(picture.source) if isinstance(picture.source, bytes | bytearray) else picture.source
     run = paragraph.add_run()
     set_run_font(run, BODY_FONT, BODY_SIZE)
@@ -220,13 +228,35 @@ class SummaryDocx:
                 set_run_font(paragraph.add_run(line), BODY_FONT, BODY_SIZE)
         if not pictures_done:
             self._add_pictures(document)
+        self._add_signature(document)
         out = io.BytesIO()
         document.save(out)
         return out.getvalue()
 
+    def _add_signature(self, document) -> None:
+        """落款 and 成文日期, right-aligned under the text, after one blank line."""
+        lines = [self.source.sender, chinese_date(self.source.date) if self.source.date else ""]
+        first = True
+        for text in lines:
+            if not text:
+                continue
+            paragraph = document.add_paragraph()
+            _paragraph_format(paragraph, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+            paragraph.paragraph_format.right_indent = SIGNATURE_INDENT
+            if first:
+                paragraph.paragraph_format.space_before = LINE_SPACING
+                paragraph.paragraph_format.keep_with_next = True  # the name and its date on one page
+                first = False
+            set_run_font(paragraph.add_run(text), BODY_FONT, BODY_SIZE)
+
     def _add_pictures(self, document) -> None:
         for picture in self.source.pictures:
             _add_picture(document, picture)
+
+
+def chinese_date(day: datetime.date) -> str:
+    """成文日期 as GB/T 9704 writes it: "2020年7月14日" (Arabic numerals, no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def libreoffice_path() -> str | None:

@@ -94,13 +94,18 @@ def test_docx_pictures_have_their_captions_below(province_docx):
     assert [east_asian_font(r) for r in caption.runs] == ["楷体_GB2312"]
     # The pictures close 主要做法和亮点: the next paragraph opens 取得成效.
     assert paragraphs[with_picture[0] + 2].text == "三、取得成效"
-    # 800×600 at 150 mm wide would pass the 105 mm height cap: scaled to 140 × 105 mm.
-    assert (document.inline_shapes[0].width, document.inline_shapes[0].height) == (Mm(140), Mm(105))
+    # 800×600 at the 156 mm text width would pass the 90 mm height cap (two pictures a page): 120 × 90 mm.
+    assert (document.inline_shapes[0].width, document.inline_shapes[0].height) == (Mm(120), Mm(90))
+    assert (paragraphs[with_picture[0]].paragraph_format.keep_with_next, caption.paragraph_format.keep_with_next) == (
+        True,
+        None,
+    )
 
 
 def test_docx_text_count_equals_the_count_shown_and_is_within_the_limit(province_docx):
     summary, document = province_docx
-    exported = sum(count_chars(p.text) for p in document.paragraphs)
+    # 落款 and 成文日期, added on export, are not the text the limit counts.
+    exported = sum(count_chars(p.text) for p in document.paragraphs[:-2])
 
     assert exported == summary.char_count
     assert 600 < exported <= 2000

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eventweek.errors import DomainError
-from eventweek.models import Org, Week
+from eventweek.models import LOCAL_TZ, Org, Week
 from reporting.models.summaries import Summary, SummaryPicture, SummarySubmission, SummaryVersion
 from reporting.summary.docx import DocPicture, SummaryDocument, SummaryDocx, embeddable_picture
 from reporting.summary.draft.facts import picture_caption
@@ -24,12 +24,22 @@ def document_for(summary: Summary, version: SummaryVersion | None = None) -> Sum
     if version is None:
         pictures = list(summary.pictures.current())
         return SummaryDocument(
-            summary.title, summary.body, [DocPicture(_picture_bytes(p), p.caption) for p in pictures]
+            summary.title,
+            summary.body,
+            [DocPicture(_picture_bytes(p), p.caption) for p in pictures],
+            sender=summary.org.name,
+            date=timezone.localtime(summary.updated_at, LOCAL_TZ).date(),
         )
     # Removed pictures included: a version holds the pictures it was saved with.
     by_id = {p.pk: p for p in summary.pictures.all()}
     kept = [(by_id[item["id"]], item.get("caption", "")) for item in version.pictures if item["id"] in by_id]
-    return SummaryDocument(version.title, version.body, [DocPicture(_picture_bytes(p), c) for p, c in kept])
+    return SummaryDocument(
+        version.title,
+        version.body,
+        [DocPicture(_picture_bytes(p), c) for p, c in kept],
+        sender=summary.org.name,
+        date=timezone.localtime(version.saved_at, LOCAL_TZ).date(),  # 成文日期: when this text was written
+    )
 
 
 def _picture_bytes(picture: SummaryPicture) -> bytes:
