@@ -94,7 +94,8 @@ class ProgrammeCalendar:
             # Minutes before a DATE start ring the night before (23:00 for 60); a morning alarm is what people expect.
             # An absolute UTC time rings at 08:00 in Beijing whatever zone the client is set to.
             morning = datetime.datetime.combine(activity.first_day, ALL_DAY_ALARM_AT, tzinfo=LOCAL_TZ)
-            alarm.add("trigger", morning.astimezone(datetime.UTC))
+            # RFC 5545 3.8.6.3: an absolute trigger says VALUE=DATE-TIME (icalendar leaves it out).
+            alarm.add("trigger", morning.astimezone(datetime.UTC), parameters={"VALUE": "DATE-TIME"})
         else:
             alarm.add("trigger", datetime.timedelta(minutes=-self.week.reminder_minutes))
         alarm.add("description", _("即将开始：%(title)s") % {"title": activity.title})

@@ -215,7 +215,7 @@ def test_publish_now_publishes_a_draft_and_drops_its_schedule(demo, client_for, 
     client = client_for(demo.user("jiangsu_admin"))
     page = client.get(reverse("eventweek:manage_week", args=[week.slug])).content.decode()
     assert "立即发布" in page
-    assert '<span class="next-run">2020-06-25 09:00</span>' in page
+    assert '<span class="next-run">6月25日 周四 09:00</span>' in page
 
     with time_machine.travel(datetime.datetime(2020, 6, 24, 18, 30, tzinfo=SHANGHAI), tick=False):
         response = client.post(reverse("eventweek:manage_week_publish", args=[week.slug]), follow=True)

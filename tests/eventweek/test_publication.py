@@ -83,7 +83,7 @@ def test_before_publication_the_page_shows_only_the_title_and_when_it_will_be_pu
     html = response.content.decode()
     assert response.status_code == 200
     assert TITLE in html
-    assert "将于 2021年6月20日 09:00 发布" in html
+    assert "将于 2021年6月20日 周日 09:00 发布" in html
     assert LAUNCH not in html
     assert "节能降碳，绿色发展" not in html
     assert "calendar.ics" not in html

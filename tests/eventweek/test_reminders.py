@@ -98,7 +98,7 @@ def test_at_the_reminder_time_every_org_of_every_week_showing_the_activity_gets_
         "",
         "2020年全国公共机构节能宣传周的活动“公共机构节能宣传周“云启动”仪式”即将开始。",
         "",
-        "时间：2020年6月29日 09:00 至 10:00",
+        "时间：2020年6月29日 周一 09:00 至 10:00",
         "平台：新华社客户端直播频道",
     ]
     assert f"详情：http://testserver/weeks/2020-national/activities/{activity.pk}/" in nanjing.body
@@ -298,7 +298,7 @@ def test_a_real_smtp_server_receives_the_reminder(one_recipient, smtp):
     assert subject == "【活动提醒】公共机构节能宣传周“云启动”仪式 将于 6月29日 09:00 开始"
     body = message.get_payload(decode=True).decode(message.get_content_charset())
     assert "国家机关事务管理局公共机构节能管理司：" in body
-    assert "时间：2020年6月29日 09:00 至 10:00" in body
+    assert "时间：2020年6月29日 周一 09:00 至 10:00" in body
 
 
 def test_a_refusing_server_leaves_the_delivery_failed_and_the_next_run_delivers_it_once(one_recipient, smtp):

@@ -86,7 +86,7 @@ def test_a_new_version_after_a_return_clears_it_and_the_first_filing_still_decid
     my_page = _page(client_for, demo, "nanjing_reporter", reverse("reporting:my_reports", args=["2020-jiangsu"]))
     assert "被退回修改" not in my_page
     detail = _page(client_for, demo, "nanjing_reporter", _url("report_detail"))
-    assert "已退回修改</h2>" not in detail and "已于 6月29日 18:30 修改重报" in detail
+    assert "已退回修改</h2>" not in detail and "已于 6月29日 周一 18:30 修改重报" in detail
     grid = _page(client_for, demo, "jiangsu_reviewer", reverse("reporting:dashboard", args=["2020-jiangsu"]))
     cell = _grid_cell(grid)
     assert "rv-returned" not in cell and '<span class="cell-l">按时</span>' in cell
@@ -129,7 +129,7 @@ def test_a_comment_is_visible_to_the_reporter(demo, filed, client_for):
     my_page = _page(client_for, demo, "nanjing_reporter", reverse("reporting:my_reports", args=["2020-jiangsu"]))
     assert (
         "上级点评" in my_page
-        and '江苏省局审核员 · 6月29日 17:00：<span class="rp-text">图文并茂，很好</span>' in my_page
+        and '江苏省局审核员 · 6月29日 周一 17:00：<span class="rp-text">图文并茂，很好</span>' in my_page
     )
     workbench = _page(client_for, demo, "nanjing_reporter", reverse("eventweek:dashboard"))
     assert "江苏省局审核员：图文并茂，很好" in workbench

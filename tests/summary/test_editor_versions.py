@@ -99,7 +99,7 @@ def test_after_submission_the_page_says_which_version_went_when_and_to_whom(repo
     page = client.get(edit_url()).content.decode()
 
     assert (
-        "已于 <strong>2020-07-08 10:00</strong> 将<strong>第 1 版</strong>报送江苏省机关事务管理局"
+        "已于 <strong>7月8日 周三 10:00</strong> 将<strong>第 1 版</strong>报送江苏省机关事务管理局"
         "（邮件发送至 jnc@jsjgsw.example.cn），报送人 南京市报送员。"
     ) in page
     assert '<span data-changed-since="no">当前内容与已报送的第 1 版相同。</span>' in page
