@@ -265,6 +265,8 @@ DEMO_LOADERS = [
     "eventweek.demo_drill.load",
     "reporting.demo_drill.load",
     "quiz.demo_drill.load",
+    # The 2020 national 云兑换: central departments' registrations and records.
+    "exchange.demo.load",
 ]
 
 # The one outbox (eventweek.outbox) of every notice: how long a worker's claim holds before another run may take the

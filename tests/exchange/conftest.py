@@ -38,7 +38,10 @@ def record_input(**fields) -> RecordInput:
         "newspapers_kg": Decimal("320.5"),
         "ink_cartridges": 48,
         "electronics": 12,
-        "products": [ProductInput("威县梨", Decimal("2000"), "河北省威县"), ProductInput("板栗", Decimal("1580.5"), "")],
+        "products": [
+            ProductInput("威县梨", Decimal("2000"), "河北省威县"),
+            ProductInput("板栗", Decimal("1580.5"), ""),
+        ],
     }
     values.update(fields)
     return RecordInput(**values)
