@@ -7,7 +7,7 @@ import datetime
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -146,10 +146,11 @@ def question_stats(quiz: Quiz) -> list[dict]:
         for letter in chosen:
             picks[qid][letter] += n
     rows = []
-    for question in questions:
+    for position, question in enumerate(questions, 1):
         total = answered.get(question.pk, 0)
         rows.append(
             {
+                "position": position,
                 "question": question,
                 "answered": total,
                 "correct": right.get(question.pk, 0),
@@ -166,3 +167,50 @@ def question_stats(quiz: Quiz) -> list[dict]:
             }
         )
     return rows
+
+
+def standing(attempt: Attempt) -> dict | None:
+    """A submitted attempt's place in the leaderboard's order among all submitted attempts of its quiz:
+    {"rank", "total", "text"} with "第 12 名 / 共 3,408 人" (thousands separated); None while not submitted."""
+    rank = rank_of(attempt)
+    if rank is None:
+        return None
+    total = Attempt.objects.filter(quiz_id=attempt.quiz_id, status=Attempt.Status.SUBMITTED).count()
+    text = _("第 %(rank)s 名 / 共 %(total)s 人") % {"rank": f"{rank:,}", "total": f"{total:,}"}
+    return {"rank": rank, "total": total, "text": text}
+
+
+def masked_name(name: str) -> str:
+    """A name fit to be shared: its first character, the rest starred ("张三" → "张*")."""
+    name = name.strip()
+    return name[:1] + "*" * max(1, len(name) - 1) if name else "*"
+
+
+def score_distribution(quiz: Quiz) -> list[tuple[int, int]]:
+    """(score, number of submitted attempts) for every score a paper can reach (0 to full marks, one question's
+    points apart, zeros included) plus any other score recorded (a setting changed after some attempts)."""
+    counts = dict(
+        Attempt.objects.filter(quiz=quiz, status=Attempt.Status.SUBMITTED)
+        .values_list("score")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    step = quiz.points_per_question or 1
+    scores = set(range(0, quiz.full_marks + 1, step)) | {s for s in counts if s is not None}
+    return [(score, counts.get(score, 0)) for score in sorted(scores)]
+
+
+# The question statistics' sortable columns (the value of ?sort=).
+QUESTION_SORTS = ("order", "rate", "answered")
+
+
+def sort_question_stats(rows: list[dict], sort: str, descending: bool) -> list[dict]:
+    """question_stats' rows in the chosen order (an unknown key keeps the bank's order); ties keep the bank's order
+    and questions nobody answered (no rate) come last."""
+    sign = -1 if descending else 1
+    if sort == "rate":
+        rated = sorted((r for r in rows if r["rate"] is not None), key=lambda r: (sign * r["rate"], r["position"]))
+        return rated + [r for r in rows if r["rate"] is None]
+    if sort == "answered":
+        return sorted(rows, key=lambda r: (sign * r["answered"], r["position"]))
+    return sorted(rows, key=lambda r: r["position"], reverse=descending)
