@@ -130,9 +130,8 @@ def week_page_context(week: Week) -> dict:
     return context
 
 
-def activity_detail(request, slug, pk):
-    week = get_public_week(slug)
-    activity = get_public_activity(week, pk)
+def activity_page_context(week: Week, activity: Activity) -> dict:
+    """An activity page's context from the core app alone; the composing module adds the quizzes it links to."""
     context = {
         "week": week,
         "activity": activity,
@@ -141,7 +140,7 @@ def activity_detail(request, slug, pk):
         "qr_svg": qr.qr_svg(activity.target_url(week)),
         "target_url": activity.target_url(week),
     }
-    return render(request, "eventweek/public/activity.html", context)
+    return context
 
 
 def _calendar_response(exporter: ProgrammeCalendar) -> HttpResponse:

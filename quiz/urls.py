@@ -12,6 +12,7 @@ urlpatterns = [
     path("a/<str:token>/save/", views.save, name="save"),
     path("a/<str:token>/", views.paper, name="paper"),
     path("a/<str:token>/result/", views.result, name="result"),
+    path("a/<str:token>/card.png", views.share_card, name="share_card"),
     # Management: login, org-tree permissions.
     path("manage/", views.manage_index, name="manage_index"),
     path("manage/week/<slug:slug>/", views.manage_week, name="manage_week"),

@@ -12,7 +12,9 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,7 +24,9 @@ from eventweek.services.access import get_week_for_user, weeks_for_user
 from quiz import bank, exporters
 from quiz.forms import CodeForm, DrawForm, ExportForm, ImportForm, QuizForm, StartForm
 from quiz.models import AccessCode, Attempt, ExportJob, Quiz
-from quiz.services import access, attempts, draw, participation, public, results, resume, setup, sheet
+from quiz.services import access, attempts, charts, draw, participation, public, results, resume, setup, sheet
+from quiz.services import share_card as share_card_service
+from quiz.services import status as quiz_status
 from quiz.services.grading import TokenMismatch
 
 logger = logging.getLogger(__name__)
@@ -89,7 +93,7 @@ def entry(request, slug):
             return _hand_over(request, quiz, attempt, "quiz:paper")
     # Only a page that is shown looks up the attempt this phone already has (a successful start never does).
     existing = access.attempt_of_cookie(quiz, request.COOKIES.get(_cookie_name(quiz)))
-    status = "before" if quiz.window_start and now < quiz.window_start else "after" if quiz.is_closed(now) else "open"
+    status = quiz_status.window_status(quiz, now)
     start, end = quiz.local_window()
     return render(
         request,
@@ -144,19 +148,23 @@ def by_code(request, slug, purpose):
     )
 
 
+# Never stored: the back button after 交卷 asks again, and a submitted attempt's paper redirects to its result.
+@never_cache
 def paper(request, token):
     attempt = attempts.finalize_if_expired(access.get_attempt(token))
     if attempt.is_submitted:
         return redirect("quiz:result", attempt.token)
     now = timezone.now()
     remaining = max(0, int((attempt.deadline - now).total_seconds()))
+    questions = attempts.paper_questions(attempt)
     return render(
         request,
         "quiz/paper.html",
         {
             "quiz": attempt.quiz,
             "attempt": attempt,
-            "questions": attempts.paper_questions(attempt),
+            "questions": questions,
+            "answered": {q["number"] for q in questions if any(o["checked"] for o in q["options"])},
             "sheet": sheet.sheet_for(attempt),
             "remaining": remaining,
             "error": request.GET.get("e") == "1",
@@ -230,8 +238,8 @@ def _result_url(token: str) -> str:
 
 
 def result(request, token):
-    """The score (and the review, as configured). No rank here: every participant opens this page at peak time,
-    and counting everyone ahead is a scan; the organizer's leaderboard shows the order."""
+    """The score, the rank in the leaderboard's order (two counts off the leaderboard's index), the share card, and
+    the review as configured."""
     attempt = attempts.finalize_if_expired(access.get_attempt(token))
     if not attempt.is_submitted:
         return redirect("quiz:paper", attempt.token)
@@ -246,8 +254,18 @@ def result(request, token):
             "show_review": show,
             "items": results.review(attempt) if show else [],
             "eligible": attempt.score >= quiz.prize_threshold,
+            "standing": results.standing(attempt),
         },
     )
+
+
+def share_card(request, token):
+    """The result's share card (PNG), keyed by the attempt's token like the result page; 404 until submitted."""
+    attempt = attempts.finalize_if_expired(access.get_attempt(token))
+    response = HttpResponse(share_card_service.draw_card(attempt), content_type="image/png")
+    # The rank moves as others finish: a minute in the phone's own cache, never in a shared one.
+    patch_cache_control(response, private=True, max_age=60)
+    return response
 
 
 # -- management --------------------------------------------------------------------------------------------------
@@ -390,18 +408,37 @@ def manage_leaderboard(request, pk):
 @login_required
 def manage_participation(request, pk):
     quiz = _managed_quiz(request, pk)
+    data = participation.quiz_participation(quiz)
     return render(
         request,
         "quiz/manage/participation.html",
-        {"quiz": quiz, "data": participation.quiz_participation(quiz), "tab": "participation"},
+        {
+            "quiz": quiz,
+            "data": data,
+            "charts": charts.participation_charts(data),
+            "score_chart": charts.score_chart(quiz),
+            "tab": "participation",
+        },
     )
 
 
 @login_required
 def manage_questions(request, pk):
     quiz = _managed_quiz(request, pk)
+    sort = request.GET.get("sort", "order")
+    descending = request.GET.get("dir") == "desc"
+    rows = results.sort_question_stats(results.question_stats(quiz), sort, descending)
     return render(
-        request, "quiz/manage/questions.html", {"quiz": quiz, "rows": results.question_stats(quiz), "tab": "questions"}
+        request,
+        "quiz/manage/questions.html",
+        {
+            "quiz": quiz,
+            "rows": rows,
+            "chart": charts.question_rate_chart(rows),
+            "sort": sort if sort in results.QUESTION_SORTS else "order",
+            "descending": descending,
+            "tab": "questions",
+        },
     )
 
 

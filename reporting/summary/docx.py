@@ -10,6 +10,7 @@ to w:rFonts of every run, East Asian slot included, since Word picks Chinese gly
 
 import datetime
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -259,6 +260,39 @@ def chinese_date(day: datetime.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+# The official names mapped to open fonts (fonts.conf, read by LibreOffice through FONTCONFIG_FILE), and the open
+# fonts each name should land on: the first is the intended one, a later one a fallback worth saying.
+FONTS_CONF = Path(__file__).with_name("fonts.conf")
+FONT_TARGETS = {
+    "仿宋": (BODY_FONT, ("Noto Serif CJK SC",)),
+    "小标宋": (TITLE_FONT, ("Noto Serif CJK SC",)),
+    "楷体": (HEADING2_FONT, ("AR PL UKai CN", "Noto Serif CJK SC")),
+    "黑体": (HEADING1_FONT, ("Noto Sans CJK SC",)),
+}
+
+
+def fonts_env() -> dict[str, str]:
+    """The environment of the LibreOffice run: this process's, with FONTCONFIG_FILE pointing at fonts.conf."""
+    return {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)}
+
+
+def font_substitutes() -> dict[str, str]:
+    """The official fonts that will not print in their intended open font, as {"楷体": "Noto Serif CJK SC"} (what
+    fontconfig gives instead; "" when fc-match itself is missing). Empty when every one is as intended."""
+    command = shutil.which("fc-match")
+    if not command:
+        return {label: "" for label in FONT_TARGETS}
+    found = {}
+    for label, (name, targets) in FONT_TARGETS.items():
+        result = subprocess.run(
+            [command, "-f", "%{family[0]}", name], capture_output=True, text=True, env=fonts_env(), timeout=30
+        )
+        family = result.stdout.strip()
+        if family != targets[0]:
+            found[label] = family
+    return found
+
+
 def libreoffice_path() -> str | None:
     """LibreOffice's command, when installed."""
     return shutil.which("libreoffice") or shutil.which("soffice")
@@ -286,5 +320,6 @@ def docx_to_pdf(docx_bytes: bytes, timeout: int = 120) -> bytes:
             check=True,
             capture_output=True,
             timeout=timeout,
+            env=fonts_env(),  # the official font names through fonts.conf's aliases
         )
         return (Path(tmp) / "summary.pdf").read_bytes()

@@ -47,7 +47,15 @@
     tick();
     var answered = function () {
       var n = 0;
-      form.querySelectorAll("fieldset.quiz-q").forEach(function (fs) { if (fs.querySelector("input:checked")) n += 1; });
+      form.querySelectorAll("fieldset.quiz-q").forEach(function (fs) {
+        var done = !!fs.querySelector("input:checked");
+        if (done) n += 1;
+        var item = form.querySelector('.quiz-nav-item[data-for="' + fs.id + '"]');
+        if (item) {
+          item.classList.toggle("is-answered", done);
+          item.querySelector(".quiz-nav-state").textContent = done ? "已答" : "未答";
+        }
+      });
       progress.textContent = "已答 " + n + " / " + total + " 题";
     };
     answered();
@@ -56,6 +64,7 @@
       pending = null;
       saved.textContent = "保存中…";
       fetch(bar.dataset.saveUrl, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+    // The answer sheet (答题卡): each number marked answered or not, from the inputs themselves.
         .then(function (r) { return r.json(); })
         .then(function (data) {
           if (data.ok) {
@@ -89,6 +98,12 @@
           document.getElementById("export-rows").textContent = data.rows_done;
           document.getElementById("export-progress").value = data.percent;
           var download = document.getElementById("export-download");
+  // A paper shown again from the back-forward cache may be one already handed in: ask the server (which sends a
+  // submitted attempt's paper on to its result).
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && document.getElementById("quiz-form")) window.location.reload();
+  });
+
           if (data.status === "done") {
             if (download) download.hidden = false;
           } else if (data.status === "failed") {

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from eventweek.errors import DomainError, NotFound
 from eventweek.storage import PrivateStorage
 from reporting.models.summaries import SummaryPdfJob, SummaryVersion
-from reporting.summary.docx import docx_to_pdf, libreoffice_path
+from reporting.summary.docx import docx_to_pdf, font_substitutes, libreoffice_path
 from reporting.summary.services.access import SummaryAccess
 from reporting.summary.services.editing import docx_filename, render_docx
 
@@ -96,6 +96,20 @@ class ClaimLost(Exception):
     """This run's claim on the job was taken over (its lease ran out): it must stop without recording anything."""
 
 
+def font_notice() -> str:
+    """What the PDF page says when an official font is printed in another font than the intended open one."""
+    substitutes = font_substitutes()
+    if not substitutes:
+        return ""
+    names = "、".join(
+        _("%(font)s（以 %(used)s 代替）") % {"font": label, "used": used or _("未知字体")}
+        for label, used in substitutes.items()
+    )
+    return _(
+        "PDF 已生成，但本机缺少以下字体，版式可能与公文不同：%(names)s。请安装 fonts-noto-cjk 和 fonts-arphic-ukai。"
+    ) % {"names": names}
+
+
 def run_pdf_job(job_id: int) -> bool:
     """Convert one job's summary to PDF; True when this run recorded the file.
 
@@ -139,7 +153,13 @@ def run_pdf_job(job_id: int) -> bool:
             finished_at=timezone.now(),
         )
         raise
-    recorded = mine.update(status=SummaryPdfJob.Status.DONE, progress=100, file=path.name, finished_at=timezone.now())
+    recorded = mine.update(
+        status=SummaryPdfJob.Status.DONE,
+        progress=100,
+        file=path.name,
+        finished_at=timezone.now(),
+        error=font_notice(),  # shown on the PDF page: which official font printed in another one
+    )
     if recorded != 1:  # the claim ran out while the file was being saved: the retry's file is the one
         path.unlink(missing_ok=True)
         return False
