@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from eventweek.deadlines import DeadlineStatus
 from eventweek.errors import DomainError
+from exchange.services import tally as exchange_tally
 from reporting.exporters import ReportItemsExporter, StatusGridExporter
 from reporting.forms import HighlightForm, ItemFormSet, ReportForm, ReviewForm, item_initial, uploaded_names
 from reporting.pictures import max_pictures
@@ -249,6 +250,7 @@ def dashboard(request, slug):
             "has_children": week.children.exists(),
             "statuses": [DeadlineStatus.ON_TIME, DeadlineStatus.LATE, DeadlineStatus.MISSING, DeadlineStatus.NOT_DUE],
             "rate_chart": rate_charts.rate_by_day_chart(board),
+            "exchange_tally": exchange_tally.dashboard_tally(week),
         },
     )
 

@@ -48,6 +48,7 @@ class WeekFacts:
     highlights: list[Highlight]
     quiz_rows: list[dict]
     city_summaries: list[Summary]
+    exchange: object = None  # exchange.services.tally.ExchangeFacts: the 云兑换 sums of the org's subtree, or None
 
     @property
     def items(self) -> list[ReportItem]:
@@ -120,6 +121,8 @@ def gather(week: Week, org: Org, now: datetime.datetime | None = None) -> WeekFa
             .distinct()
             .order_by("org__path")
         )
+    from exchange.services.tally import summary_facts
+
     return WeekFacts(
         week=week,
         org=org,
@@ -131,6 +134,7 @@ def gather(week: Week, org: Org, now: datetime.datetime | None = None) -> WeekFa
         highlights=highlights,
         quiz_rows=quiz_rows,
         city_summaries=city_summaries,
+        exchange=summary_facts(week, org),
     )
 
 

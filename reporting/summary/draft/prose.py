@@ -283,7 +283,35 @@ def _results(facts: WeekFacts, detail: Detail) -> list[str]:
         lines.append(
             f"三是资源循环利用取得实效。回收废旧物品{facts.recycled_kg.normalize():f}千克，践行了资源循环利用理念。"
         )
+    exchange = _exchange_sentence(facts)
+    if exchange:
+        lines.append(f"{CN_NUMBERS[len(lines) - 1]}是{exchange}")
     return lines
+
+
+def _amount(value) -> str:
+    """12.50 → 12.5, 300.00 → 300."""
+    return f"{value.normalize():f}"
+
+
+def _exchange_sentence(facts: WeekFacts) -> str:
+    """The 云兑换 sums of the org's subtree ("" without a record: the draft reads as before)."""
+    ex = facts.exchange
+    if ex is None:
+        return ""
+    others = "、".join(
+        part
+        for part in (
+            f"墨盒硒鼓{ex.ink_cartridges}个" if ex.ink_cartridges else "",
+            f"电子产品{ex.electronics}件" if ex.electronics else "",
+        )
+        if part
+    )
+    others = f"，另回收{others}" if others else ""
+    return (
+        f"“云兑换”献爱心。{ex.units}个单位参加“云兑换”活动，共回收废旧报纸{_amount(ex.newspapers_kg)}千克，"
+        f"兑换扶贫产品{_amount(ex.products_yuan)}元{others}，助力打赢脱贫攻坚战。"
+    )
 
 
 def _next_steps(facts: WeekFacts) -> list[str]:
