@@ -207,7 +207,9 @@ class Campaign(models.Model):
 class CampaignRecipient(OutboxRow):
     """One mobile of a campaign: unique per (campaign, mobile), claimed in batches before its send, recorded after."""
 
-    campaign = models.ForeignKey(Campaign, verbose_name=_("公益短信"), on_delete=models.CASCADE, related_name="recipients")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("公益短信"), on_delete=models.CASCADE, related_name="recipients"
+    )
     mobile = models.CharField(_("手机号"), max_length=20)
     name = models.CharField(_("姓名"), max_length=50, blank=True)
     unit = models.ForeignKey(Org, verbose_name=_("单位"), on_delete=models.SET_NULL, null=True, related_name="+")
