@@ -32,14 +32,25 @@
     var progress = document.getElementById("quiz-progress");
     var deadline = Date.now() + parseInt(bar.dataset.remaining, 10) * 1000;
     var total = form.querySelectorAll("fieldset.quiz-q").length;
+    // A screen reader hears the time only when it crosses a threshold, not every second.
+    var spoken = document.getElementById("quiz-timer-alert");
+    var thresholds = [[300, "剩余 5 分钟"], [60, "剩余 1 分钟"]];
+    var last = null;
     var tick = function () {
       var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
       var m = Math.floor(left / 60), s = left % 60;
       timer.textContent = "剩余 " + m + ":" + (s < 10 ? "0" : "") + s;
       timer.classList.toggle("warn", left <= 60);
+      if (spoken && last !== null) {
+        thresholds.forEach(function (t) {
+          if (last > t[0] && left <= t[0] && left > 0) spoken.textContent = t[1];
+        });
+      }
+      last = left;
       if (left === 0) {
         clearInterval(handle);
         timer.textContent = "时间到，正在交卷…";
+        if (spoken) spoken.textContent = "时间到，正在交卷";
         form.submit();
       }
     };
