@@ -25,8 +25,8 @@ class SuperuserAuthenticationForm(CleanTextMixin, AdminAuthenticationForm):
 class SuperuserAdminSite(admin.AdminSite):
     """Only an active superuser gets any admin page; every model permission of a staff user is ignored here."""
 
-    site_header = _("节能宣传周管理后台")
-    site_title = _("节能宣传周")
+    site_header = _("公共机构宣传活动管理后台")
+    site_title = _("公共机构宣传活动")
     index_title = _("数据管理")
     login_form = SuperuserAuthenticationForm
 

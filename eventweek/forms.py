@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from eventweek.campaigns import CampaignKind
 from eventweek.models import LOCAL_TZ, Activity, Org, Week
 from eventweek.text import CleanTextMixin
 
@@ -114,11 +115,16 @@ class WeekForm(CleanTextMixin, forms.ModelForm):
         label=_("每日报送提醒时间"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
 
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or CampaignKind.ENERGY
+
     class Meta:
         model = Week
         fields = [
             "slug",
             "title",
+            "kind",
+            "name",
             "edition",
             "theme",
             "start_date",
@@ -150,6 +156,8 @@ class WeekForm(CleanTextMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # An older form post without a kind keeps the default (节能宣传周).
+        self.fields["kind"].required = False
         visible = user.visible_orgs().order_by("path")
         self.fields["organizer"].queryset = visible
         self.fields["report_orgs"].queryset = visible

@@ -7,9 +7,10 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event
 
+from eventweek.campaigns import campaign_title
 from eventweek.models import LOCAL_TZ, Activity, Week
 
-PRODID = "-//eventweek//公共机构节能宣传周//ZH"
+PRODID = "-//eventweek//公共机构宣传活动//ZH"
 TZID = "Asia/Shanghai"
 # When an all-day activity's reminder rings, Beijing time, on its first day.
 ALL_DAY_ALARM_AT = datetime.time(8, 0)
@@ -32,7 +33,7 @@ class ProgrammeCalendar:
     def __init__(self, week: Week, activities: Iterable[Activity], *, name: str | None = None, filename: str = ""):
         self.week = week
         self.activities = list(activities)
-        self.name = name or week.title
+        self.name = name or campaign_title(week)
         self.filename = filename or f"{week.slug}.ics"
 
     def calendar(self) -> Calendar:
@@ -115,6 +116,39 @@ class ProgrammeCalendar:
             lines.append(_("链接：%(v)s") % {"v": activity.link})
         lines.append(_("详情：%(v)s") % {"v": absolute_url(activity.get_absolute_url(self.week))})
         return "\n".join(lines)
+
+    def to_ical(self) -> bytes:
+        return self.calendar().to_ical()
+
+
+class YearCalendar:
+    """年度宣传活动安排 as one VCALENDAR: a whole-day VEVENT per campaign, linking to its programme."""
+
+    content_type = "text/calendar; charset=utf-8"
+
+    def __init__(self, plan, *, name: str, filename: str):
+        self.plan = plan
+        self.name = name
+        self.filename = filename
+
+    def calendar(self) -> Calendar:
+        """The whole calendar object."""
+        cal = Calendar.new(prodid=PRODID, name=self.name, uid=f"year-{self.plan.org.code}-{self.plan.year}@eventweek")
+        cal.add("x-wr-timezone", TZID)
+        for entry in self.plan.entries:
+            week = entry.week
+            event = Event()
+            event.add("uid", f"campaign-{week.slug}@eventweek")
+            event.add("dtstamp", week.published_at.astimezone(datetime.UTC).replace(microsecond=0))
+            event.add("dtstart", week.start_date)
+            event.add("dtend", week.end_date + datetime.timedelta(days=1))
+            event.add("summary", week.title + entry.inside)
+            event.add(
+                "description", _("主题：%(theme)s\n主办：%(org)s") % {"theme": week.theme, "org": week.organizer.name}
+            )
+            event.add("url", absolute_url(week.get_absolute_url()))
+            cal.add_component(event)
+        return cal
 
     def to_ical(self) -> bytes:
         return self.calendar().to_ical()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from eventweek.campaigns import CampaignKind, campaign_errors
 from eventweek.outbox import OutboxRow, OutboxStatus
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -140,7 +141,11 @@ class Week(models.Model):
 
     slug = models.SlugField(_("网址标识"), max_length=60, unique=True)
     title = models.CharField(_("标题"), max_length=200)
-    edition = models.PositiveIntegerField(_("届次"), null=True, blank=True, help_text=_("第几个全国节能宣传周"))
+    kind = models.CharField(_("活动类型"), max_length=20, choices=CampaignKind.choices, default=CampaignKind.ENERGY)
+    name = models.CharField(
+        _("活动名称"), max_length=60, blank=True, help_text=_("留空则用类型名称（如“节水宣传周”）；类型为“其他”时必填")
+    )
+    edition = models.PositiveIntegerField(_("届次"), null=True, blank=True, help_text=_("第几个（仅有届次的活动类型）"))
     theme = models.CharField(_("主题"), max_length=200)
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"))
@@ -173,8 +178,8 @@ class Week(models.Model):
     department_summary_mailbox = models.EmailField(_("总结接收邮箱（部门）"), blank=True)
 
     class Meta:
-        verbose_name = _("节能宣传周")
-        verbose_name_plural = _("节能宣传周")
+        verbose_name = _("宣传活动")
+        verbose_name_plural = _("宣传活动")
         ordering = ["-start_date", "slug"]
 
     def __str__(self):
@@ -191,6 +196,7 @@ class Week(models.Model):
             errors["publish_at"] = _("发布时间必须早于活动周开始（%(start)s）。") % {"start": self.start_date}
         if self.parent_id and self.parent_id == self.pk:
             errors["parent"] = _("上级活动周不能是本活动周。")
+        errors.update(campaign_errors(self))
         if errors:
             raise ValidationError(errors)
 

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from eventweek import views_home
+from eventweek import views_home, views_year
 from eventweek import views_public as views
 
 # Public pages: /weeks/<slug>/..., no login.
 urlpatterns = [
+    path("orgs/<str:code>/year/<int:year>/", views_year.year_page, name="year"),
+    path("orgs/<str:code>/year/<int:year>.ics", views_year.year_ics, name="year_ics"),
     path("weeks/<slug:slug>/", views_home.week_detail, name="week"),
     path("weeks/<slug:slug>/calendar.ics", views.week_ics, name="week_ics"),
     path("weeks/<slug:slug>/poster/", views.poster, name="poster"),

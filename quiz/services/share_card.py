@@ -11,6 +11,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
+from eventweek.campaigns import campaign_name
 from eventweek.errors import NotFound
 from quiz.models import Attempt
 from quiz.services.results import masked_name, standing
@@ -107,7 +108,7 @@ def draw_card(attempt: Attempt) -> bytes:
     y = _center(draw, y, lines["max_score"], _font(40, path), GREY) + 60
     if lines["rank"]:
         _center(draw, y, lines["rank"], _font(48, path), DARK)
-    _center(draw, HEIGHT - 80, _("节能宣传周"), _font(30, path), GREY)
+    _center(draw, HEIGHT - 80, campaign_name(attempt.quiz.week), _font(30, path), GREY)
     return _png(image)
 
 

@@ -51,4 +51,4 @@ def test_a_superuser_gets_the_admin(demo, client_for, django_user_model):
     orgs = client.get("/admin/eventweek/org/")
 
     assert (index.status_code, orgs.status_code) == (200, 200)
-    assert "节能宣传周管理后台" in index.content.decode()
+    assert "公共机构宣传活动管理后台" in index.content.decode()

@@ -10,6 +10,15 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from eventweek.campaigns import (
+    campaign_name,
+    edition_text,
+    period_word,
+    short_during,
+    short_word,
+    summary_title,
+    topic_word,
+)
 from eventweek.models import Activity, Org, Week
 from reporting.models.reports import ItemKind
 from reporting.models.summaries import Summary
@@ -127,7 +136,7 @@ def _local_sentence(facts: WeekFacts, detail: Detail) -> str:
         return ""
     titles = _joined([a.title for a in local])
     first = clip_text(local[0].description, 80) if local[0].description and not detail.compact else ""
-    return f"（二）开展主题宣传活动。围绕宣传周安排，组织开展{titles}等活动。{first}"
+    return f"（二）开展主题宣传活动。围绕{short_word(facts.week)}安排，组织开展{titles}等活动。{first}"
 
 
 def _kinds_sentence(facts: WeekFacts) -> str:
@@ -164,7 +173,7 @@ def _highlight_paragraphs(facts: WeekFacts, detail: Detail, number: int) -> list
     chosen = facts.highlights[: detail.highlights]
     if not chosen:
         return []
-    head = f"（{CN_NUMBERS[number]}）突出特色亮点。经审核筛选，宣传周期间共选出亮点活动{len(facts.highlights)}项"
+    head = f"（{CN_NUMBERS[number]}）突出特色亮点。经审核筛选，{short_during(facts.week)}共选出亮点活动{len(facts.highlights)}项"
     # Say how many are described when it is fewer than were chosen: the reader must not count 6 and read 9.
     more = f"，择要介绍其中{len(chosen)}项" if len(chosen) < len(facts.highlights) else ""
     lines = [f"{head}{more}。"]
@@ -181,7 +190,9 @@ def _highlight_paragraphs(facts: WeekFacts, detail: Detail, number: int) -> list
 def _city_paragraphs(facts: WeekFacts, detail: Detail, number: int) -> list[str]:
     if not detail.city_summaries or not facts.city_summaries:
         return []
-    lines = [f"（{CN_NUMBERS[number]}）各地总结情况。{len(facts.city_summaries)}个单位报送了活动周总结，摘要如下。"]
+    lines = [
+        f"（{CN_NUMBERS[number]}）各地总结情况。{len(facts.city_summaries)}个单位报送了{period_word(facts.week)}总结，摘要如下。"
+    ]
     abstracts = city_abstracts(facts.city_summaries, detail.city_chars, known=_opening(facts))
     for summary in facts.city_summaries:
         text = abstracts.get(summary.pk, "")
@@ -224,9 +235,9 @@ def _figures_sentence(facts: WeekFacts) -> str:
     days = len(facts.week.days())
     if facts.org.pk == facts.week.organizer_id:
         expected = len(facts.scope_orgs) * days
-        head = f"宣传周期间，{len(facts.scope_orgs)}个单位每日报送活动信息，应报{expected}期"
+        head = f"{short_during(facts.week)}，{len(facts.scope_orgs)}个单位每日报送活动信息，应报{expected}期"
     else:
-        head = f"宣传周{days}天内应报送每日信息{days}期"
+        head = f"{short_word(facts.week)}{days}天内应报送每日信息{days}期"
     stats = facts.stats
     text = f"{head}，按时报送{stats['on_time']}期、迟报{stats['late']}期、缺报{stats['missing']}期"
     if stats["not_due"]:
@@ -248,11 +259,13 @@ def _above(facts: WeekFacts) -> str:
 
 def _opening(facts: WeekFacts) -> str:
     week = facts.week
-    edition = f"第{week.edition}个全国" if week.edition else ""
+    dates = (
+        _md(week.start_date) if week.start_date == week.end_date else f"{_md(week.start_date)}至{_md(week.end_date)}"
+    )
     text = (
-        f"{week.start_date.year}年{_md(week.start_date)}至{_md(week.end_date)}是{edition}节能宣传周，"
+        f"{week.start_date.year}年{dates}是{edition_text(week) or campaign_name(week)}，"
         f"宣传主题是“{week.theme}”。{facts.org.name}按照{_above(facts)}部署，"
-        f"坚持节俭办活动、以线上活动为主，组织{_scope_word(facts)}公共机构开展形式多样的节能宣传活动"
+        f"坚持节俭办活动、以线上活动为主，组织{_scope_word(facts)}公共机构开展形式多样的{topic_word(week)}宣传活动"
     )
     days = list(week.special_days.all())
     for parent in week.ancestry()[1:]:
@@ -317,13 +330,13 @@ def _exchange_sentence(facts: WeekFacts) -> str:
 def _next_steps(facts: WeekFacts) -> list[str]:
     return [
         "四、下一步打算",
-        f"下一步，{_name(facts.org)}将认真总结宣传周活动经验，把节能宣传融入日常工作，持续推进节约型机关创建、"
+        f"下一步，{_name(facts.org)}将认真总结{short_word(facts.week)}活动经验，把{topic_word(facts.week)}宣传融入日常工作，持续推进节约型机关创建、"
         "生活垃圾分类和绿色低碳出行，推广节能新产品新技术，推动公共机构节能工作取得新成效。",
     ]
 
 
 def _title(week: Week, org: Org) -> str:
-    return f"{org.name}关于{week.start_date.year}年公共机构节能宣传周活动开展情况的总结"
+    return summary_title(org, week)
 
 
 def write_body(facts: WeekFacts, detail: Detail) -> str:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from eventweek.campaigns import period_word
 from eventweek.deadlines import DeadlineStatus
 from eventweek.models import LOCAL_TZ, Org, Week
 from eventweek.outbox import OutboxStatus, deliver, ensure_schedule
@@ -151,8 +152,9 @@ def _send_reminder(reminder: SummaryReminder, week: Week, row: "BoardRow", now: 
     """Queue one reminder's deliveries once (see `eventweek.outbox.deliver`)."""
     due_text = timezone.localtime(week.summary_due_at, LOCAL_TZ).strftime("%Y年%m月%d日 %H:%M")
     subject = _("【总结报送提醒】%(week)s总结请于 %(due)s 前报送") % {"week": week.title, "due": due_text}
-    body = _("%(org)s：\n\n%(week)s的活动周总结请于 %(due)s 前报送%(to)s（不超过 %(limit)s 字，图文并茂）。\n") % {
+    body = _("%(org)s：\n\n%(week)s的%(period)s总结请于 %(due)s 前报送%(to)s（不超过 %(limit)s 字，图文并茂）。\n") % {
         "org": row.org.name,
+        "period": period_word(row.week),
         "week": row.week.title,
         "due": due_text,
         "to": week.organizer.name,

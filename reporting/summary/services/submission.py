@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from eventweek.campaigns import period_word
 from eventweek.errors import DomainError
 from eventweek.models import LOCAL_TZ
 from eventweek.outbox import claimable, deliver
@@ -60,7 +61,8 @@ def submit_summary(summary: Summary, user=None, now: datetime.datetime | None = 
         is_late=bool(due and now > due),
         char_count=version.char_count,
         mailbox=mailbox,
-        subject=_("【活动周总结】%(org)s：%(title)s") % {"org": summary.org.name, "title": version.title},
+        subject=_("【%(period)s总结】%(org)s：%(title)s")
+        % {"period": period_word(summary.week), "org": summary.org.name, "title": version.title},
         attachment_name=docx_filename(summary),
         status=SummarySubmission.MailStatus.PENDING if mailbox else SummarySubmission.MailStatus.NONE,
     )
