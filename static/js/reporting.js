@@ -35,32 +35,25 @@
   var QUALITY = 0.85;
   var pending = 0; // pictures still being compressed; submitting waits for them
 
-  function loadImage(file) {
-    return new Promise(function (resolve, reject) {
-      var url = URL.createObjectURL(file);
-      var img = new Image();
-      img.onload = function () { resolve(img); };
-      img.onerror = function () { URL.revokeObjectURL(url); reject(new Error("unreadable")); };
-      img.src = url;
-    });
-  }
-
-  // A picture larger than LONG_SIDE on its long side, redrawn smaller as JPEG; any other file as it is.
+  // createImageBitmap decodes the file itself: an <img> on a blob: URL would be refused by the CSP (img-src 'self').
+  // It applies the photo's EXIF orientation, so a phone's upright photo stays upright.
   function compress(file) {
-    if (!/^image\/(jpeg|png|webp)$/.test(file.type) || !window.HTMLCanvasElement) return Promise.resolve(file);
-    return loadImage(file).then(function (img) {
-      URL.revokeObjectURL(img.src);
-      var w = img.naturalWidth, h = img.naturalHeight, scale = LONG_SIDE / Math.max(w, h);
-      if (scale >= 1) return file;
+    if (!/^image\/(jpeg|png|webp)$/.test(file.type) || typeof createImageBitmap !== "function") {
+      return Promise.resolve(file);
+    }
+    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
+      var w = bitmap.width, h = bitmap.height, scale = LONG_SIDE / Math.max(w, h);
+      if (scale >= 1) { bitmap.close(); return file; }
       var canvas = document.createElement("canvas");
       canvas.width = Math.round(w * scale); canvas.height = Math.round(h * scale);
       var ctx = canvas.getContext("2d");
       ctx.fillStyle = "#fff"; // a transparent PNG turns white, not black, as JPEG
       ctx.fillRect(0, 0, canvas.width, canvas.height);
-      ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+      ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      bitmap.close();
       return new Promise(function (resolve) {
         canvas.toBlob(function (blob) {
-          if (!blob || blob.size >= file.size) { resolve(file); return; }
+          if (!blob) { resolve(file); return; }
           var name = file.name.replace(/\.[^.]*$/, "") + ".jpg";
           resolve(new File([blob], name, { type: "image/jpeg", lastModified: file.lastModified }));
         }, "image/jpeg", QUALITY);
