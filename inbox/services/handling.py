@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from audit import actions
 from audit.services.log import log_action
+from eventweek.dates import cn_datetime
 from eventweek.errors import DomainError
 from eventweek.models import LOCAL_TZ, Org, User
 from inbox.models import InboxEntry
@@ -82,10 +83,7 @@ def adopt_entry(entry: InboxEntry, user: User, now: datetime.datetime | None = N
     now = now or timezone.now()
     entry = InboxEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.adopted_at:
-        raise DomainError(
-            _("该收件已于 %(at)s 采用。")
-            % {"at": timezone.localtime(entry.adopted_at, LOCAL_TZ).strftime("%Y-%m-%d %H:%M")}
-        )
+        raise DomainError(_("该收件已于 %(at)s 采用。") % {"at": cn_datetime(entry.adopted_at)})
     entry.adopted_at, entry.adopted_by = now, user
     if not entry.read_at:
         entry.read_at, entry.read_by = now, user

@@ -12,8 +12,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from eventweek.dates import cn_datetime
 from eventweek.errors import DomainError, NotFound
-from eventweek.models import LOCAL_TZ, Org
+from eventweek.models import Org
 from eventweek.phones import normalize_phone
 from quiz.models import LETTERS, Attempt, Question, Quiz
 from quiz.services import sheet
@@ -78,15 +79,9 @@ def start_attempt(quiz: Quiz, *, name: str, phone: str, org: Org, now: datetime.
     if start is None or end is None:
         raise DomainError(_("本次竞答尚未设置答题时间。"))
     if now < start:
-        raise DomainError(
-            _("竞答尚未开始，开始时间为 %(start)s。")
-            % {"start": timezone.localtime(start, LOCAL_TZ).strftime("%m月%d日 %H:%M")}
-        )
+        raise DomainError(_("竞答尚未开始，开始时间为 %(start)s。") % {"start": cn_datetime(start)})
     if now >= end:
-        raise DomainError(
-            _("竞答已于 %(end)s 结束，不能再开始答题。")
-            % {"end": timezone.localtime(end, LOCAL_TZ).strftime("%m月%d日 %H:%M")}
-        )
+        raise DomainError(_("竞答已于 %(end)s 结束，不能再开始答题。") % {"end": cn_datetime(end, deadline=True)})
     phone = normalize_phone(phone)
     if not org.is_within(quiz.week.organizer):
         raise DomainError(_("所选单位不在本次竞答的范围内。"))

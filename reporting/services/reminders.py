@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from eventweek.dates import cn_date
 from eventweek.models import Week
 from eventweek.outbox import claimable, deliver, ensure_schedule
 from notifications.models import NoticeKind
@@ -87,7 +88,7 @@ def send_report_reminder(notice_id: int, *, now: datetime.datetime | None = None
     }
     subject = _("【报送提醒】请于今天 %(cutoff)s 前报送 %(day)s 的活动情况") % {
         "cutoff": week.daily_cutoff.strftime("%H:%M"),
-        "day": notice.day.strftime("%m月%d日"),
+        "day": cn_date(notice.day),
     }
     body = render_to_string("reporting/email/reminder.txt", context)
     return deliver(

@@ -50,7 +50,7 @@ def test_adopting_twice_says_when_it_was_adopted(demo, forwarded, client_for):
     national.post(reverse("inbox:adopt", args=[forwarded.pk]))
     response = national.post(reverse("inbox:adopt", args=[forwarded.pk]), follow=True)
 
-    assert "该收件已于 2020-06-29 17:00 采用。" in response.content.decode()
+    assert "该收件已于 6月29日 周一 17:00 采用。" in response.content.decode()
 
 
 def test_an_empty_comment_is_refused_naming_the_field(demo, forwarded, client_for):

@@ -98,7 +98,7 @@ def report_missing(demo):
         with committed():
             assert send_due_report_reminders() == 0
             assert send_report_reminder(notice.pk) is False
-    return "【报送提醒】请于今天 16:00 前报送 06月29日 的活动情况"
+    return "【报送提醒】请于今天 16:00 前报送 6月29日 周一 的活动情况"
 
 
 def summary_deadline(demo):
@@ -107,7 +107,7 @@ def summary_deadline(demo):
             assert send_summary_reminders() == 13
             assert send_summary_reminders() == 0
     assert SummaryReminder.objects.filter(org=demo.org("320100")).count() == 1
-    return "【总结报送提醒】2020年江苏省公共机构节能宣传周总结请于 2020年07月10日 00:00 前报送"
+    return "【总结报送提醒】2020年江苏省公共机构节能宣传周总结请于 2020年7月9日 周四 24:00 前报送"
 
 
 def quiz_open(demo):

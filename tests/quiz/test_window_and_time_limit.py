@@ -22,14 +22,14 @@ def test_quiz_window_is_the_quiz_activitys_start_and_end(national_quiz):
 def test_start_before_the_window_is_refused_with_the_opening_time(national_quiz, demo):
     with pytest.raises(DomainError) as error:
         start(national_quiz, demo, now=at(4, 8, 59, 59))
-    assert str(error.value) == "竞答尚未开始，开始时间为 07月04日 09:00。"
+    assert str(error.value) == "竞答尚未开始，开始时间为 7月4日 周六 09:00。"
     assert Attempt.objects.count() == 0
 
 
 def test_start_after_the_window_is_refused(national_quiz, demo):
     with pytest.raises(DomainError) as error:
         start(national_quiz, demo, now=CLOSES)
-    assert str(error.value) == "竞答已于 07月05日 17:00 结束，不能再开始答题。"
+    assert str(error.value) == "竞答已于 7月5日 周日 17:00 结束，不能再开始答题。"
 
 
 def test_start_at_the_opening_second_is_accepted(national_quiz, demo):
@@ -44,7 +44,7 @@ def test_entry_page_before_the_window_says_when_it_opens(client, national_quiz, 
             reverse("quiz:entry", args=[national_quiz.slug]),
             {"name": "张三", "phone": "13812345678", "org": demo.org("320100").pk},
         )
-    assert "竞答尚未开始，开始时间为 07月04日 09:00。" in response.content.decode()
+    assert "竞答尚未开始，开始时间为 7月4日 周六 09:00。" in response.content.decode()
     assert Attempt.objects.count() == 0
 
 

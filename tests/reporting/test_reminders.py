@@ -61,7 +61,7 @@ def test_the_reminder_reaches_only_orgs_that_have_not_filed_and_only_once(demo, 
     assert "xuzhou@jsjn.example.cn" in recipients
     assert len(set(recipients)) == 11
     message = next(m for m in mail.outbox if m.to == ["xuzhou@jsjn.example.cn"])
-    assert message.subject == "【报送提醒】请于今天 16:00 前报送 06月29日 的活动情况"
+    assert message.subject == "【报送提醒】请于今天 16:00 前报送 6月29日 周一 的活动情况"
     assert "徐州市机关事务管理局" in message.body
     assert "http://testserver/reporting/2020-jiangsu/my/" in message.body
     assert ReportNotice.objects.filter(kind="reminder", status="sent").count() == 11

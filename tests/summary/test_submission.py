@@ -38,7 +38,7 @@ def test_a_double_click_on_submit_makes_one_submission_and_one_email(
     # Submitting the draft unchanged sends version 1 itself: no identical version 2 is made, not by the second click
     # either.
     assert messages_of(first) == ["已报送（第 1 版）至江苏省机关事务管理局。"]
-    assert messages_of(second) == ["第 1 版已于 2020-07-08 10:00 报送，内容没有修改，无需重复报送。"]
+    assert messages_of(second) == ["第 1 版已于 7月8日 周三 10:00 报送，内容没有修改，无需重复报送。"]
     assert list(summary.versions.order_by("number").values_list("number", flat=True)) == [1]
     assert list(SummarySubmission.objects.values_list("version__number", flat=True)) == [1]
     assert len(mail.outbox) == 1

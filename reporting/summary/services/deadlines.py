@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eventweek.campaigns import period_word
+from eventweek.dates import cn_datetime
 from eventweek.deadlines import DeadlineStatus
-from eventweek.models import LOCAL_TZ, Org, Week
+from eventweek.models import Org, Week
 from eventweek.outbox import OutboxStatus, deliver, ensure_schedule
 from notifications.models import NoticeKind
 from notifications.services.deliveries import queue_notice
@@ -150,7 +151,7 @@ def _reminder_row(week: Week, org: Org, now: datetime.datetime) -> SummaryRemind
 
 def _send_reminder(reminder: SummaryReminder, week: Week, row: "BoardRow", now: datetime.datetime) -> bool:
     """Queue one reminder's deliveries once (see `eventweek.outbox.deliver`)."""
-    due_text = timezone.localtime(week.summary_due_at, LOCAL_TZ).strftime("%Y年%m月%d日 %H:%M")
+    due_text = cn_datetime(week.summary_due_at, year=True, deadline=True)
     subject = _("【总结报送提醒】%(week)s总结请于 %(due)s 前报送") % {"week": week.title, "due": due_text}
     body = _("%(org)s：\n\n%(week)s的%(period)s总结请于 %(due)s 前报送%(to)s（不超过 %(limit)s 字，图文并茂）。\n") % {
         "org": row.org.name,

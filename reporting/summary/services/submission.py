@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eventweek.campaigns import period_word
+from eventweek.dates import cn_datetime
 from eventweek.errors import DomainError
-from eventweek.models import LOCAL_TZ
 from eventweek.outbox import claimable, deliver
 from inbox.services.delivery import deliver_summary
 from reporting.models.summaries import Summary, SummarySubmission
@@ -46,7 +46,7 @@ def submit_summary(summary: Summary, user=None, now: datetime.datetime | None = 
             _("第 %(number)s 版已于 %(at)s 报送，内容没有修改，无需重复报送。")
             % {
                 "number": last.version.number,
-                "at": timezone.localtime(last.submitted_at, LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
+                "at": cn_datetime(last.submitted_at),
             }
         )
     mailbox = receiving.summary_mailbox_for(summary.org)
@@ -102,7 +102,7 @@ def send_summary_mail(submission_id: int, now: datetime.datetime | None = None) 
                 "week": summary.week.title,
                 "number": submission.version.number,
                 "count": submission.char_count,
-                "at": timezone.localtime(submission.submitted_at, LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
+                "at": cn_datetime(submission.submitted_at),
             },
             to=[submission.mailbox],
         )
