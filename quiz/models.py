@@ -333,8 +333,9 @@ class ExportJob(models.Model):
 
     @property
     def filename(self) -> str:
+        """The Chinese download name: the quiz's title, what the export holds and when it was asked for."""
         stamp = timezone.localtime(self.created_at, LOCAL_TZ).strftime("%Y%m%d-%H%M")
-        return f"{self.quiz.slug}-{self.kind}-{stamp}.xlsx"
+        return f"{self.quiz.title}-{self.get_kind_display()}-{stamp}.xlsx".replace("/", "-")
 
 
 class AccessCode(models.Model):

@@ -2,11 +2,14 @@
 
 import datetime
 import io
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from eventweek.models import LOCAL_TZ
 from quiz import exporters
 from quiz.models import ExportJob
 from tests.quiz.conftest import at, finish
@@ -26,7 +29,9 @@ def _export(client, quiz, kind, django_capture_on_commit_callbacks):
     job = ExportJob.objects.get()
     assert response["Location"] == reverse("quiz:manage_export", args=[quiz.pk, job.pk])
     download = client.get(reverse("quiz:export_download", args=[quiz.pk, job.pk]))
-    assert download["Content-Disposition"].startswith('attachment; filename="2020-jiangsu-quiz-' + kind)
+    stamp = timezone.localtime(job.created_at, LOCAL_TZ).strftime("%Y%m%d-%H%M")
+    name = f"{quiz.title}-{job.get_kind_display()}-{stamp}.xlsx"
+    assert download["Content-Disposition"] == f"attachment; filename*=utf-8''{quote(name)}"
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert workbook.active["A1"].value == quiz.title + {"attempts": "答卷明细", "participation": "各单位参与情况", "questions": "题目统计"}[kind]  # fmt: skip
     return job, [list(row) for row in workbook.active.iter_rows(min_row=2, values_only=True)]
