@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "audit",
     "inbox",
     "exchange",
+    "calls",
 ]
 
 MIDDLEWARE = [
@@ -267,6 +268,11 @@ DEMO_LOADERS = [
     "quiz.demo_drill.load",
     # The 2020 national 云兑换: central departments' registrations and records.
     "exchange.demo.load",
+    # The 2023 Jingdezhen call for cases and essays (景管字〔2023〕9号).
+    "calls.demo.load",
+    # Changzhou's 2022 节水宣传周 (seed 002): a campaign of another kind, its programme and a few reports.
+    "eventweek.demo_campaigns.load",
+    "reporting.demo_campaigns.load",
 ]
 
 # The one outbox (eventweek.outbox) of every notice: how long a worker's claim holds before another run may take the

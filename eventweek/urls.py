@@ -22,6 +22,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("inbox/", include("inbox.urls")),
     path("exchange/", include("exchange.urls")),
+    path("calls/", include("calls.urls")),
     path("", include("eventweek.urls_core")),
 ]
 

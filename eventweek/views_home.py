@@ -6,6 +6,7 @@ Only this module of the core app imports a feature app; everything else in `even
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from calls.services.setup import open_calls
 from eventweek.services.access import weeks_for_user
 from eventweek.services.public import get_public_activity, get_public_week, published_weeks
 from eventweek.views_public import activity_page_context, week_page_context
@@ -17,7 +18,7 @@ from reporting.services.today import open_returns_for_user, reporter_today
 
 
 def home(request):
-    return render(request, "eventweek/home.html", {"weeks": published_weeks()})
+    return render(request, "eventweek/home.html", {"weeks": published_weeks(), "open_calls": open_calls()})
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from eventweek.models import Org, Week
+from calls.models import Forwarding
 from reporting.models import ForwardedPackage, SummarySubmission
 
 
@@ -19,6 +20,7 @@ class InboxEntry(models.Model):
     class Kind(models.TextChoices):
         PACKAGE = "package", _("亮点")
         SUMMARY = "summary", _("总结")
+        CALL = "call", _("案例征文")
 
     class Status(models.TextChoices):
         UNREAD = "unread", _("未读")
@@ -43,6 +45,14 @@ class InboxEntry(models.Model):
     submission = models.OneToOneField(
         SummarySubmission,
         verbose_name=_("总结报送"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="inbox_entry",
+    )
+    forwarding = models.OneToOneField(
+        Forwarding,
+        verbose_name=_("案例征文报送"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -86,8 +96,9 @@ class InboxEntry(models.Model):
         indexes = [models.Index(fields=["receiver", "-sent_at"], name="inbox_receiver_sent")]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(kind="package", package__isnull=False, submission__isnull=True))
-                | (Q(kind="summary", submission__isnull=False, package__isnull=True)),
+                condition=(Q(kind="package", package__isnull=False, submission__isnull=True, forwarding__isnull=True))
+                | (Q(kind="summary", submission__isnull=False, package__isnull=True, forwarding__isnull=True))
+                | (Q(kind="call", forwarding__isnull=False, package__isnull=True, submission__isnull=True)),
                 name="inbox_entry_source_matches_kind",
             )
         ]

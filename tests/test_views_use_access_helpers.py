@@ -18,6 +18,7 @@ VIEW_GLOBS = (
     "notifications/views*.py",
     "audit/views*.py",
     "exchange/views*.py",
+    "calls/views*.py",
 )
 PROTECTED = {
     # eventweek
@@ -58,6 +59,14 @@ PROTECTED = {
     "Record",
     "Product",
     "Picture",
+    # calls
+    "Call",
+    "Entry",
+    "EntryVersion",
+    "EntryPicture",
+    "Forwarding",
+    "Decision",
+    "Score",
 }
 SHORTCUTS = {"get_object_or_404", "get_list_or_404"}
 # View modules still querying a protected model while their app moves to access helpers: empty when all comply.

@@ -60,6 +60,20 @@ def deliver_summary(submission: SummarySubmission) -> InboxEntry:
     return entry
 
 
+def deliver_call_selection(forwarding, title: str) -> InboxEntry:
+    """Put an org's selection of a call's entries (calls.models.Forwarding) into the inbox of the org above."""
+    entry = InboxEntry.objects.create(
+        kind=InboxEntry.Kind.CALL,
+        sender=forwarding.sender,
+        receiver=forwarding.receiver,
+        title=title,
+        forwarding=forwarding,
+        sent_at=forwarding.forwarded_at,
+    )
+    _notify(entry)
+    return entry
+
+
 def _notify(entry: InboxEntry) -> None:
     """Queue the arrival notice ("收件回执") to the receiving org's admins on the org's channels, in this transaction;
     the notifications outbox sends it after commit, once."""

@@ -1,0 +1,1 @@
+"""The case and essay calls' services: one module per concern; nothing re-exported."""

@@ -1,0 +1,9 @@
+"""Thin tasks: ids in, one service call."""
+
+from calls.models import Call
+from calls.services.quotas import remind_short
+
+
+def remind_short_orgs(call_id: int) -> int:
+    """Remind the orgs still short of a call's quota (before its deadline)."""
+    return remind_short(Call.objects.get(pk=call_id))
