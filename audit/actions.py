@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 WEEK_PUBLISH = "week.publish"
+WEEK_COPY = "week.copy"
 ACTIVITY_CHANGE = "activity.change"
 ACTIVITY_CANCEL = "activity.cancel"
 ACTIVITY_RESTORE = "activity.restore"
@@ -27,6 +28,7 @@ EXCHANGE_RETURN = "exchange.return"
 
 LABELS = {
     WEEK_PUBLISH: _("发布活动周"),
+    WEEK_COPY: _("复制上年活动"),
     ACTIVITY_CHANGE: _("变更活动"),
     ACTIVITY_CANCEL: _("取消活动"),
     ACTIVITY_RESTORE: _("恢复活动"),

@@ -162,6 +162,11 @@ class Week(models.Model):
     description = models.TextField(_("说明"), blank=True)
     publish_at = models.DateTimeField(_("发布时间"), help_text=_("到时自动公开日程"))
     published_at = models.DateTimeField(_("实际发布时间"), null=True, blank=True, editable=False)
+    # A copy from last year waits for a person to review it: no scheduled publication until then.
+    needs_review = models.BooleanField(_("待审核"), default=False, editable=False)
+    copied_from = models.ForeignKey(
+        "self", verbose_name=_("复制自"), null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
     reminder_minutes = models.PositiveIntegerField(
         _("活动提醒提前分钟数"), default=60, help_text=_("每项活动开始前多少分钟向各单位发送提醒")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from eventweek import views_manage, views_people
+from eventweek import views_copy, views_manage, views_people
 
 # Management pages: /manage/..., login required. Names start with "manage_".
 urlpatterns: list = [
@@ -9,6 +9,7 @@ urlpatterns: list = [
     path("manage/weeks/<slug:slug>/", views_manage.week_detail, name="manage_week"),
     path("manage/weeks/<slug:slug>/edit/", views_manage.week_edit, name="manage_week_edit"),
     path("manage/weeks/<slug:slug>/publish/", views_manage.week_publish, name="manage_week_publish"),
+    path("manage/weeks/<slug:slug>/copy/", views_copy.week_copy, name="manage_week_copy"),
     path("manage/weeks/<slug:slug>/activities/new/", views_manage.activity_new, name="manage_activity_new"),
     path("manage/weeks/<slug:slug>/activities/<int:pk>/edit/", views_manage.activity_edit, name="manage_activity_edit"),
     path(

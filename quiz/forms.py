@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from eventweek.campaigns import default_quiz_categories
 from eventweek.forms import SLUG_TAKEN_BY_URL
 from eventweek.models import Activity
 from eventweek.text import CleanTextMixin
@@ -122,6 +123,9 @@ class QuizForm(CleanTextMixin, forms.ModelForm):
 
     def __init__(self, *args, week, **kwargs):
         super().__init__(*args, **kwargs)
+        # The example categories follow the campaign's kind (节水常识 for a water-saving week, not 节能).
+        suggested = default_quiz_categories(week)
+        self.fields["paper_spec_text"].widget.attrs["placeholder"] = "\n".join(f"{c}:4" for c in suggested)
         week_ids = [w.pk for w in week.ancestry()]
         self.fields["activity"].queryset = Activity.objects.filter(week_id__in=week_ids, kind=Activity.Kind.QUIZ)
         self.fields["activity"].empty_label = _("不关联（使用下方的开始、结束时间）")

@@ -3,8 +3,10 @@
 from django.db.models.signals import post_delete, post_migrate, post_save
 
 from eventweek.models import Activity, Org, Week
+from eventweek.services.copying import campaign_copied
 from quiz.models import Question, Quiz
 from quiz.services.bank_cache import bump_bank_version
+from quiz.services.copying import copy_quizzes
 from quiz.services.public import forget_held
 from quiz.services.setup import ensure_schedules
 
@@ -19,10 +21,16 @@ def bank_changed(sender, instance, **kwargs) -> None:
     bump_bank_version(instance.quiz_id)
 
 
+def quizzes_copied(sender, source, copy, offset, activities, **kwargs) -> None:
+    """A campaign copied from last year takes its quizzes along (settings and bank)."""
+    copy_quizzes(source, copy, offset, activities)
+
+
 def connect(app_config) -> None:
     """Wire the receivers (from QuizConfig.ready)."""
     post_migrate.connect(ensure_schedules_after_migrate, sender=app_config, dispatch_uid="quiz-ensure-schedules")
     post_save.connect(bank_changed, sender=Question, dispatch_uid="quiz-bank-saved")
+    campaign_copied.connect(quizzes_copied, dispatch_uid="quiz-campaign-copied")
     post_delete.connect(bank_changed, sender=Question, dispatch_uid="quiz-bank-deleted")
     # What the public hold is built from: any save in this process forgets it at once.
     for model in (Quiz, Week, Activity, Org):

@@ -29,7 +29,7 @@ def schedule_publication(week: Week) -> None:
     from django_q.models import Schedule
 
     name = publication_schedule_name(week)
-    if week.is_published:
+    if week.is_published or week.needs_review:
         Schedule.objects.filter(name=name).delete()
         return
     ensure_schedule(
@@ -60,7 +60,8 @@ def publish_week(week_id: int, *, force: bool = False, now: datetime.datetime | 
     now = now or timezone.now()
     due = Week.objects.filter(pk=week_id, published_at__isnull=True)
     if not force:
-        due = due.filter(publish_at__lte=now)
+        # A copy not yet reviewed is published only by hand.
+        due = due.filter(publish_at__lte=now, needs_review=False)
     with transaction.atomic():
         # The conditional update is the claim: two workers cannot both publish.
         published = due.update(published_at=now) == 1
@@ -77,7 +78,11 @@ def publish_week(week_id: int, *, force: bool = False, now: datetime.datetime | 
 def publish_due_weeks(now: datetime.datetime | None = None) -> int:
     """Publish every week whose time has come; a safety net if a one-off schedule was missed."""
     now = now or timezone.now()
-    ids = list(Week.objects.filter(published_at__isnull=True, publish_at__lte=now).values_list("pk", flat=True))
+    ids = list(
+        Week.objects.filter(published_at__isnull=True, publish_at__lte=now, needs_review=False).values_list(
+            "pk", flat=True
+        )
+    )
     return sum(publish_week(pk, now=now) for pk in ids)
 
 

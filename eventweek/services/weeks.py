@@ -23,6 +23,8 @@ def save_week(
     report_orgs and special_days, when given, replace the week's current ones; special days are (date, name, theme).
     """
     week.full_clean()
+    # Saving a copied campaign through the form is its review: from now on it publishes on time.
+    week.needs_review = False
     if report_orgs is not None:
         report_orgs = list(report_orgs)
         outside = [org.name for org in report_orgs if not org.is_within(week.organizer)]
