@@ -63,7 +63,8 @@ def test_the_report_form_and_the_summary_editor_have_no_axe_violations(drill, li
     page.goto(f"{live_server.url}/reporting/drill-jiangsu/r/320100/{today().isoformat()}/edit/")
     assert_no_axe_violations(page, f"the report form ({page.device})")
     page.goto(f"{live_server.url}/reporting/summary/2020-jiangsu/320100/")
-    page.click("[data-start-summary]")
+    if page.locator("[data-start-summary]").count():  # the demo may have started Nanjing's summary already
+        page.click("[data-start-summary]")
     page.wait_for_selector("textarea[name=body]")
     assert_no_axe_violations(page, f"the summary editor ({page.device})")
 
@@ -139,7 +140,7 @@ def test_the_quiz_timer_speaks_only_at_five_minutes_and_one_minute_left(drill, l
     page.goto(f"{live_server.url}/quiz/a/{attempt.token}/")
     page.evaluate(SPOKEN)
     live = page.evaluate("() => Array.from(document.querySelectorAll('[aria-live]')).map(e => e.id)")
-    left = quiz.time_limit_seconds
+    left = int(page.get_attribute("#quiz-bar", "data-remaining"))  # the seconds the server gave this page
 
     page.clock.run_for((left - 10) * 1000)  # to ten seconds before time is up
 
