@@ -48,7 +48,8 @@ def add_child_org(actor, parent: Org, fields: dict) -> Org:
 def move_org(actor, org: Org, new_parent: Org) -> Org:
     """Put org (with its whole subtree) under new_parent; both must lie in the actor's subtree, and the actor's own
     org stays where it is. Refused under the org itself or one of its descendants."""
-    org = Org.objects.select_for_update().select_related("parent").get(pk=org.pk)
+    # Lock only the org's row: PostgreSQL refuses FOR UPDATE on the nullable side of the LEFT JOIN to parent.
+    org = Org.objects.select_for_update(of=("self",)).select_related("parent").get(pk=org.pk)
     new_parent = Org.objects.select_for_update().get(pk=new_parent.pk)
     if not actor.is_superuser and (org.pk == actor.org_id or not actor.can_see_org(org)):
         raise DomainError(_("不能移动本单位；只能移动下级单位。"))
