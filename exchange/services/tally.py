@@ -85,13 +85,20 @@ def build_tally(activities: list[Activity], root: Org) -> Tally:
 
 
 def dashboard_tally(week: Week) -> Tally | None:
-    """The week's dashboard block: its organizer's subtree; None when there is nothing worth a block."""
-    activities = week_exchanges(week)
-    if not activities:
+    """The week's dashboard block: its organizer's subtree; None without a record there (one query then)."""
+    with_records = set(
+        Record.objects.filter(
+            activity__kind=Activity.Kind.EXCHANGE,
+            activity__week__in=[w.pk for w in week.ancestry()],
+            org__path__startswith=week.organizer.path,
+        )
+        .exclude(activity__status=Activity.Status.CANCELLED)
+        .values_list("activity_id", flat=True)
+    )
+    if not with_records:
         return None
-    tally = build_tally(activities, week.organizer)
-    own = any(activity.week_id == week.pk for activity in activities)
-    return tally if tally.has_records or own else None
+    activities = [activity for activity in week_exchanges(week) if activity.pk in with_records]
+    return build_tally(activities, week.organizer)
 
 
 @dataclass

@@ -90,8 +90,8 @@ def test_the_dashboard_query_count_does_not_grow_with_the_orgs(
             submit(code, day=day, week=week, items=[item(pictures=[image_bytes()])])
     client = client_for(demo.user("jiangsu_reviewer"))
     url = reverse("reporting:dashboard", args=[week.slug])
-    # session, user, the user's org, week, orgs, reports, the reports' review marks, "has children"
-    with django_assert_num_queries(8):
+    # session, user, the user's org, week, orgs, reports, the reports' review marks, "has children", 云兑换 records
+    with django_assert_num_queries(9):
         response = client.get(url)
     html = response.content.decode()
     assert (html.count('data-status="late"'), html.count('data-status="on_time"')) == (orgs, orgs)
