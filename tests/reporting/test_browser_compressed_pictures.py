@@ -84,3 +84,24 @@ def test_a_reporter_files_today_from_the_workbench_with_two_pictures_the_browser
         with picture.image.open("rb") as handle:
             sizes.append(Image.open(io.BytesIO(handle.read())).size)
     assert sizes == [(2560, 1920), (2560, 1920)]
+
+
+def test_a_refused_post_through_the_progress_upload_names_the_pictures_and_the_form_still_works(
+    todays_week, live_server, phone_page, artifacts_dir, tmp_path
+):
+    week = todays_week
+    today = week.start_date + datetime.timedelta(days=1)
+    photo = tmp_path / "现场.jpg"
+    Image.new("RGB", (800, 600), (40, 140, 90)).save(photo, "JPEG")
+
+    page = phone_page
+    login_in_browser(page, live_server, "nanjing_reporter")
+    page.goto(f"{live_server.url}/reporting/{week.slug}/r/320100/{today.isoformat()}/edit/")
+    page.set_input_files("input[name=items-0-pictures]", str(photo))
+    page.click("button[data-submit]")  # no title: refused
+    expect(page.locator(".form-errors p", has_text="请重新选择图片")).to_have_text("请重新选择图片：现场.jpg")
+    page.screenshot(path=artifacts_dir / "reporting-phone-refused-repick.png", full_page=True)
+    # The page the upload got back is live: its script runs again (添加一项 adds a second item).
+    page.click("button[data-add-item]")
+    expect(page.locator("input[name=items-1-title]")).to_have_count(1)
+    assert DailyReport.objects.filter(week=week, first_submitted_at__isnull=False).count() == 0
