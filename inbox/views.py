@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from calls.services.documents import collection_docx
 from eventweek.errors import DomainError, NotFound
 from inbox.forms import CommentForm, FilterForm
 from inbox.models import InboxEntry
@@ -46,6 +47,8 @@ def entry(request, pk):
     }
     if item.kind == InboxEntry.Kind.PACKAGE:
         context["highlights"] = package_entries(item.package)
+    elif item.kind == InboxEntry.Kind.CALL:
+        context["call_entries"] = list(item.forwarding.entries.order_by("kind", "pk"))
     else:
         context["version"] = item.submission.version
     return render(request, "inbox/entry.html", context)
@@ -101,6 +104,9 @@ def download_docx(request, pk):
     item = access.get_entry_for_user(request.user, pk)
     if item.kind == InboxEntry.Kind.PACKAGE:
         content = exports.package_docx(item)
+    elif item.kind == InboxEntry.Kind.CALL:
+        entries = list(item.forwarding.entries.order_by("kind", "pk"))
+        content = collection_docx(item.forwarding.call, entries, item.title)
     else:
         content = exports.summary_docx(item)
     response = HttpResponse(content, content_type=exports.DOCX_TYPE)

@@ -29,5 +29,5 @@ def test_quota_board_page_shows_the_counts_to_the_city_and_404_to_another_city(j
     page = client_for(jdz.user("jingdezhen_admin")).get("/calls/2023-jingdezhen/board/")
     assert page.status_code == 200
     text = page.content.decode()
-    assert '<strong data-met>2</strong>' in text and '<strong data-short>9</strong>' in text
+    assert "<strong data-met>2</strong>" in text and "<strong data-short>9</strong>" in text
     assert client_for(jdz.user("jiangsu_admin")).get("/calls/2023-jingdezhen/board/").status_code == 404
