@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from eventweek.models import Org, Week
 from calls.models import Forwarding
+from eventweek.models import Org, Week
 from reporting.models import ForwardedPackage, SummarySubmission
 
 
