@@ -51,7 +51,9 @@ def report_review_refusal(user: User, week: Week, org: Org) -> str:
     """
     if can_review(user, week) and user.org_id != org.pk:
         return ""
-    return _("点评和退回报送由%(org)s的审核员或管理员负责；您可以查看，但不能点评或退回。") % {"org": week.organizer.name}
+    return _("点评和退回报送由%(org)s的审核员或管理员负责；您可以查看，但不能点评或退回。") % {
+        "org": week.organizer.name
+    }
 
 
 def check_can_review_report(user: User, week: Week, org: Org) -> None:

@@ -55,7 +55,9 @@ def test_the_open_media_url_does_not_serve_it(client, job):
 def test_the_download_view_serves_it_to_the_organizer(client_for, demo, job):
     response = client_for(demo.user(OWNER)).get(reverse("quiz:export_download", args=[job.quiz_id, job.pk]))
     assert response.status_code == 200
-    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(min_row=2, values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(min_row=2, values_only=True)
+    )
     assert (rows[1][1], rows[1][2]) == ("王芳", "13900000001")
 
 

@@ -87,7 +87,8 @@ def test_reminders_go_once_to_orgs_that_have_not_submitted_a_day_before(demo):
         o.email for o in demo.jiangsu.report_orgs.exclude(code="320100")
     )
     assert (
-        mail.outbox[0].subject == "【总结报送提醒】2020年江苏省公共机构节能宣传周总结请于 2020年7月9日 周四 24:00 前报送"
+        mail.outbox[0].subject
+        == "【总结报送提醒】2020年江苏省公共机构节能宣传周总结请于 2020年7月9日 周四 24:00 前报送"
     )
     assert SummaryReminder.objects.filter(sent_at__isnull=False).count() == 12
 
