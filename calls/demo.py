@@ -50,7 +50,7 @@ def _case(title, theme, direction, lines=3):
         "theme": theme,
         "direction": direction,
         "abstract": f"{title}：通过制度建设与技术改造，年节约用电一成以上。",
-        "keywords": "公共机构；法院" if "法院" in title else "公共机构",
+        "keywords": "公共机构",
         "basic": section,
         "measures": section,
         "results": section,
