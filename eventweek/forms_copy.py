@@ -28,6 +28,8 @@ class CopyCampaignForm(Form):
     def clean(self):
         data = super().clean()
         mode = data.get("mode")
+        if "days" in self.errors:
+            return data
         if mode == "days" and data.get("days") is None:
             self.add_error("days", _("选择“指定天数”时请填写偏移天数。"))
             return data

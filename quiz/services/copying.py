@@ -41,8 +41,11 @@ def copy_quizzes(source: Week, copy: Week, offset: datetime.timedelta, activitie
         new = Quiz(week=copy, slug=_slug(quiz.slug, copy), **{name: getattr(quiz, name) for name in SETTINGS})
         new.title = _renamed_year(quiz.title, source.start_date.year, copy.start_date.year)
         new.activity = activities.get(quiz.activity_id)
-        new.opens_at = quiz.opens_at + offset if quiz.opens_at else None
-        new.closes_at = quiz.closes_at + offset if quiz.closes_at else None
+        if new.activity is None:
+            # Tied to a parent's activity (not copied here): the copy keeps the window itself, moved.
+            start, end = quiz.window_start, quiz.window_end
+            new.opens_at = start + offset if start else None
+            new.closes_at = end + offset if end else None
         new.save()
         Question.objects.bulk_create(
             Question(quiz=new, **{name: getattr(q, name) for name in QUESTION_FIELDS}) for q in quiz.questions.all()

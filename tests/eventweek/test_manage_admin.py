@@ -21,7 +21,7 @@ def root(demo, client):
 def test_the_admin_index_lists_every_core_model_in_chinese(root):
     html = root.get(reverse("admin:index")).content.decode()
 
-    for label in ["单位", "用户", "节能宣传周", "活动", "变更记录", "活动提醒"]:
+    for label in ["单位", "用户", "宣传活动", "活动", "变更记录", "活动提醒"]:
         assert f">{label}</a>" in html, label
 
 

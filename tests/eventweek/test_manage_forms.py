@@ -403,7 +403,7 @@ def test_a_taken_slug_is_refused_by_name(demo, admin):
 
     response = admin.post(reverse("eventweek:manage_week_new"), week_payload(demo, slug="2020-jiangsu"))
 
-    assert error_line("网址标识", "具有 网址标识 的 节能宣传周 已存在。") in response.content.decode()
+    assert error_line("网址标识", "具有 网址标识 的 宣传活动 已存在。") in response.content.decode()
     assert counts() == before
 
 
