@@ -5,20 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('eventweek', '0006_week_campaign_kind'),
+        ("eventweek", "0006_week_campaign_kind"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='week',
-            name='copied_from',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='copies', to='eventweek.week', verbose_name='复制自'),
+            model_name="week",
+            name="copied_from",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="copies",
+                to="eventweek.week",
+                verbose_name="复制自",
+            ),
         ),
         migrations.AddField(
-            model_name='week',
-            name='needs_review',
-            field=models.BooleanField(default=False, editable=False, verbose_name='待审核'),
+            model_name="week",
+            name="needs_review",
+            field=models.BooleanField(default=False, editable=False, verbose_name="待审核"),
         ),
     ]
