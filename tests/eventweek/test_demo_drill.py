@@ -63,6 +63,8 @@ def test_load_demo_at_ten_in_the_morning_makes_a_live_drill_week_around_today(cl
         "  演练周竞答 drill-quiz：进行中，至 12月1日 17:00，已有答卷 12 份",
         "  2020 年全国“云兑换”（7月1日）：中央国家机关部门备案 5 家（通过 3、退回 1、待审核 1），兑换记录 3 份，"
         "共回收废旧报纸 760.75 千克，兑换扶贫产品 8800.5 元",
+        "  常州市2022年节水宣传周：2022-changzhou-water（5月15日至5月21日，活动 4 项，已发布）",
+        "  常州市节水宣传周每日报送 3 份",
         "演示数据已加载。",
     ]
     week = Week.objects.get(slug="drill-jiangsu")
