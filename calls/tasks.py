@@ -1,9 +1,14 @@
 """Thin tasks: ids in, one service call."""
 
 from calls.models import Call
-from calls.services.quotas import remind_short
+from calls.services.quotas import remind_due_calls, remind_short
 
 
 def remind_short_orgs(call_id: int) -> int:
     """Remind the orgs still short of a call's quota (before its deadline)."""
     return remind_short(Call.objects.get(pk=call_id))
+
+
+def remind_due() -> int:
+    """The hourly sweep: the calls closing within REMIND_DAYS remind their short orgs (once a day each)."""
+    return remind_due_calls()

@@ -1,5 +1,6 @@
 """The quota board: per demonstration unit, 市直单位 and county, cases and essays required versus submitted."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from calls.models import Call, Entry
 from eventweek.models import Org
+from eventweek.outbox import ensure_schedule
 from notifications.models import NoticeKind
 from notifications.services.deliveries import queue_notice
 
@@ -102,3 +104,20 @@ def remind_short(call: Call, now=None) -> int:
         )
         count += 1
     return count
+
+
+REMIND_DAYS = 3  # reminders start this many days before a call's deadline
+
+
+def remind_due_calls(now=None) -> int:
+    """Remind the short orgs of every published call closing within REMIND_DAYS; returns the reminders queued."""
+    now = now or timezone.now()
+    calls = Call.objects.filter(
+        published_at__isnull=False, deadline__gte=now, deadline__lte=now + datetime.timedelta(days=REMIND_DAYS)
+    )
+    return sum(remind_short(call, now) for call in calls)
+
+
+def ensure_schedules() -> None:
+    """The hourly reminder sweep (idempotent: run at every migrate)."""
+    ensure_schedule("calls-quota-reminders", "calls.tasks.remind_due", minutes=60)

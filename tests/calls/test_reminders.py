@@ -34,3 +34,17 @@ def test_reminders_before_the_deadline_reach_the_short_orgs_once_a_day_and_none_
     assert [message.to for message in mail.outbox] == [["museum@example.cn"]]
     with time_machine.travel(before + datetime.timedelta(days=3)):
         assert remind_short(jdz.call) == 0
+
+
+def test_the_hourly_sweep_reminds_only_calls_closing_within_three_days_and_is_scheduled(jdz):
+    from django_q.models import Schedule
+
+    from calls.services.quotas import ensure_schedules, remind_due_calls
+
+    with time_machine.travel(datetime.datetime(2023, 4, 26, 17, 0, tzinfo=LOCAL_TZ)):
+        assert remind_due_calls() == 0  # four days before
+    with time_machine.travel(datetime.datetime(2023, 4, 27, 17, 0, tzinfo=LOCAL_TZ)):
+        assert remind_due_calls() == 9
+    ensure_schedules()
+    schedule = Schedule.objects.get(name="calls-quota-reminders")
+    assert (schedule.func, schedule.minutes) == ("calls.tasks.remind_due", 60)
