@@ -52,6 +52,16 @@ class EntryForm(CleanTextMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.entry = entry
         if entry.kind == Entry.Kind.CASE:
+            themes = entry.call.themes
+            self.fields["theme"] = forms.ChoiceField(
+                label=_("主题"), required=False, choices=[("", _("请选择"))] + [(t["name"], t["name"]) for t in themes]
+            )
+            # Directions grouped by their theme; the service refuses a direction of another theme.
+            self.fields["direction"] = forms.ChoiceField(
+                label=_("方向"),
+                required=False,
+                choices=[("", _("请选择"))] + [(t["name"], [(d, d) for d in t["directions"]]) for t in themes],
+            )
             for field, label in CASE_SECTIONS:
                 self.fields[field] = forms.CharField(label=label, widget=TEXTAREA, required=False)
         else:

@@ -15,8 +15,8 @@ def test_a_unit_files_a_case_on_a_phone_with_live_counts_and_submits_it(
     page.click("button[data-new=case]")
     page.wait_for_load_state("networkidle")
     page.fill("input[name=title]", "博物馆供热系统节能改造")
-    page.fill("input[name=theme]", "绿色化改造")
-    page.fill("input[name=direction]", "供热系统节能改造")
+    page.select_option("select[name=theme]", "绿色化改造")
+    page.select_option("select[name=direction]", "供热系统节能改造")
     page.fill("textarea[name=abstract]", "摘" * 201)
     assert page.text_content('[data-live-count="abstract"]') == "201"
     assert page.text_content('[data-live-excess="abstract"]') == "超出 1 字，不能提交"
