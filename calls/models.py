@@ -245,3 +245,28 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.reviewer}：{self.entry} {self.total}"
+
+
+class CertificatePdf(models.Model):
+    """An award certificate as PDF, made by LibreOffice in a django-q2 task (never inside a request); polled."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    entry = models.ForeignKey(Entry, verbose_name=_("作品"), on_delete=models.CASCADE, related_name="certificate_pdfs")
+    adopted_by = models.ForeignKey(Org, verbose_name=_("采用单位"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    content = models.BinaryField(_("PDF"), blank=True, default=b"")
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("证书 PDF")
+        verbose_name_plural = _("证书 PDF")
+
+    def __str__(self):
+        return f"{self.entry} 证书 PDF（{self.get_status_display()}）"

@@ -1,6 +1,7 @@
 """Thin tasks: ids in, one service call."""
 
 from calls.models import Call
+from calls.services.certificates import run_certificate_pdf as _run_certificate_pdf
 from calls.services.quotas import remind_due_calls, remind_short
 
 
@@ -12,3 +13,8 @@ def remind_short_orgs(call_id: int) -> int:
 def remind_due() -> int:
     """The hourly sweep: the calls closing within REMIND_DAYS remind their short orgs (once a day each)."""
     return remind_due_calls()
+
+
+def run_certificate_pdf(job_id: int) -> bool:
+    """Convert one certificate PDF job."""
+    return _run_certificate_pdf(job_id)

@@ -14,6 +14,7 @@ from calls.exporters import CallEntriesExporter
 from calls.forms import CallForm, EntryForm, OutsiderStartForm, ScoreForm, StatusForm
 from calls.models import Entry
 from calls.services import access
+from calls.services.certificates import adopter_of, start_certificate_pdf
 from calls.services.documents import CONTENT_TYPE, certificate_docx, collection_docx, collection_title, entry_docx
 from calls.services.entries import add_picture, limits_of, save_entry, start_entry, submission_problems, submit_entry
 from calls.services.quotas import quota_board, quota_totals
@@ -242,10 +243,26 @@ def collection_download(request, slug, kind):
 @login_required
 def certificate_download(request, pk):
     entry = access.get_entry_for_user(request.user, pk)
-    adopted = adoption_of(entry)
-    if not adopted:
-        raise NotFound(_("这份作品尚未被上级采用，没有奖励证书。"))
-    return _docx(certificate_docx(entry, adopted[-1]), f"奖励证书-{entry.title}.docx")
+    return _docx(certificate_docx(entry, adopter_of(entry)), f"奖励证书-{entry.title}.docx")
+
+
+@login_required
+@require_POST
+def certificate_pdf_start(request, pk):
+    """Start the certificate's PDF job; the status page polls it."""
+    job = start_certificate_pdf(access.get_entry_for_user(request.user, pk))
+    return redirect("calls:certificate_pdf", pk, job.pk)
+
+
+@login_required
+def certificate_pdf(request, pk, job):
+    """The job's status (the page reloads itself while it runs), or the PDF once done."""
+    job = access.get_certificate_pdf_for_user(request.user, pk, job)
+    if job.status == job.Status.DONE:
+        response = HttpResponse(bytes(job.content), content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition(f"奖励证书-{job.entry.title}.pdf")
+        return response
+    return render(request, "calls/certificate_pdf.html", {"job": job})
 
 
 @login_required

@@ -3,7 +3,7 @@
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from calls.models import Call, Entry, Forwarding
+from calls.models import Call, CertificatePdf, Entry, Forwarding
 from eventweek.errors import Forbidden, NotFound
 
 
@@ -114,3 +114,12 @@ def own_entries(user, call: Call):
     if user.org_id is None:
         return Entry.objects.none()
     return Entry.objects.filter(call=call, org_id=user.org_id).order_by("kind", "pk")
+
+
+def get_certificate_pdf_for_user(user, entry_pk: int, job_pk: int) -> CertificatePdf:
+    """A certificate PDF job of an entry the user may see."""
+    entry = get_entry_for_user(user, entry_pk)
+    job = CertificatePdf.objects.filter(pk=job_pk, entry=entry).first()
+    if job is None:
+        raise NotFound(_("没有找到这份证书。"))
+    return job

@@ -101,3 +101,22 @@ def test_one_entry_docx_follows_the_templates_order(jdz, client_for):
         "关键词：公共机构",
     ]
     assert [t for t in texts if t[1:2] == "、"] == ["一、基本情况", "二、推进措施", "三、成果效益", "四、经验总结"]
+
+
+def test_a_certificate_pdf_is_made_by_libreoffice_in_a_job_and_read_back(
+    jdz, client_for, django_capture_on_commit_callbacks
+):
+    import subprocess
+
+    essay = Entry.objects.get(title=SELECTED[1])
+    decide(essay, jdz.org("360000"), selected=True)
+    client = client_for(jdz.user("jdz_court"))
+    with django_capture_on_commit_callbacks(execute=True):
+        start = client.post(f"/calls/entries/{essay.pk}/certificate/pdf/")
+    assert start.status_code == 302
+    response = client.get(start["Location"])
+    assert response["Content-Type"] == "application/pdf"
+    text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True).stdout
+    text = "".join(text.decode().split())
+    assert "奖励证书" in text and "景德镇市中级人民法院（李明）" in text and "被江西省机关事务管理局采用" in text
+    assert client_for(jdz.user("jiangsu_admin")).get(start["Location"]).status_code == 404
