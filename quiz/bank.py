@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from audit import actions
-from audit.services import log_action
+from audit.services.log import log_action
 from eventweek.xlsx import Column, Sheet, XlsxExporter
 from quiz.models import LETTERS, TRUE_FALSE_OPTIONS, Question, Quiz
 from quiz.services.bank_cache import bump_bank_version

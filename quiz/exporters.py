@@ -14,7 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from audit import actions
-from audit.services import log_action
+from audit.services.log import log_action
 from eventweek.errors import DomainError
 from eventweek.models import Org
 from eventweek.storage import PrivateStorage

@@ -11,7 +11,7 @@ from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from audit import actions
-from audit.services import log_action
+from audit.services.log import log_action
 from eventweek.errors import DomainError
 from eventweek.models import Activity, SpecialDay, Week
 

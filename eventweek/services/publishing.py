@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit import actions
-from audit.services import log_action
+from audit.services.log import log_action
 from eventweek.models import Week
 from eventweek.outbox import ensure_schedule
 

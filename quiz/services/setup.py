@@ -12,8 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit import actions
-from audit.services import log_action
-from audit.services.log import changed_fields
+from audit.services.log import changed_fields, log_action
 from eventweek.errors import DomainError
 from eventweek.models import Activity, Week
 from eventweek.outbox import ensure_schedule

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import actions
-from audit.services import log_action
+from audit.services.log import log_action
 from eventweek.errors import DomainError
 from eventweek.models import LOCAL_TZ, Org, User, Week
 from inbox.services.delivery import deliver_package

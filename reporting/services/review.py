@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import log_action
+from audit.services.log import log_action
 from eventweek.errors import DomainError
 from eventweek.models import Org, User, Week
 from notifications.models import NoticeKind

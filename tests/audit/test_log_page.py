@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from audit.models import AppendOnlyError, AuditEntry
-from audit.services import log_action
+from audit.services.log import log_action
 from eventweek.models import LOCAL_TZ, Activity, Org, Week
 
 URL = "/audit/"

@@ -378,4 +378,4 @@ def test_an_entry_names_the_kind_of_object_by_its_content_type(demo, draft_week,
 
     [entry] = log()
     assert entry.content_type == ContentType.objects.get_for_model(Week)
-    assert (entry.kind_label, entry.action_label) == ("节能宣传周", "发布活动周")
+    assert (entry.kind_label, entry.action_label) == ("宣传活动", "发布活动周")
