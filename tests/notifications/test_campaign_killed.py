@@ -25,10 +25,12 @@ from tests.quiz import test_export_jobs_recover as recover
 RECIPIENTS = 40
 BEFORE_KILL = 12  # accepted before the gateway holds the next message and the cluster is killed
 
-# A file database the cluster and this test both open (the quiz export recovery tests' fixture).
+# A file database the cluster and this test both open (the quiz export recovery tests' fixture); on PostgreSQL the
+# test database itself, which the test must write to in committed transactions from its start.
 shared_database = recover.shared_database
 
 
+@recover.committed_for_the_cluster
 def test_a_campaign_killed_mid_batch_and_resumed_sends_each_number_exactly_once(
     shared_database, settings, tmp_path, gateway
 ):
