@@ -300,7 +300,7 @@ def test_a_bad_new_week_is_refused_with_a_message_naming_the_field(demo, admin, 
     assert response.status_code == 200
     html = response.content.decode()
     if label == "日期":  # a special day's error sits under its own row, and the summary names the special days
-        assert f'<small class="error">{message}</small>' in html
+        assert f'<div class="error" id="id_special-0-date_error"><small>{message}</small></div>' in html
         assert "<strong>主题日</strong>：主题日 2021-09-01 不在活动周之内。" in html
     else:
         assert error_line(label, message) in html
