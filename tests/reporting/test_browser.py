@@ -2,11 +2,13 @@
 
 import datetime
 import io
+import re
 
 import pytest
 import time_machine
 from django.utils import timezone
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from eventweek.models import LOCAL_TZ, Week
 from reporting.models import DailyReport, ForwardedPackage, ReportPicture
@@ -65,6 +67,8 @@ def test_a_city_files_from_a_phone_and_the_province_sees_it_on_time(
     assert page.locator(".msg").first.inner_text() == "已提交第 1 版（按时报送）。"
     assert page.locator(".rp-summary .st").first.inner_text() == "按时报送"
     thumb = page.locator(".rp-pics img").first
+    # The upload's script writes the report page in place (document.write), where a lazy picture starts a moment later.
+    page.wait_for_function("img => img.complete", arg=thumb.element_handle())
     assert thumb.evaluate("img => img.naturalWidth") == 480
     page.screenshot(path=artifacts_dir / "reporting-phone-filed.png", full_page=True)
 
@@ -100,8 +104,12 @@ def test_a_city_files_from_a_phone_and_the_province_sees_it_on_time(
     assert desk.locator(".msg").first.inner_text() == "已标记为亮点。"
     desk.goto(f"{live_server.url}/reporting/{week.slug}/highlights/?day={today.isoformat()}")
     desk.get_by_role("button", name="上报 1 条亮点至国管局节能司").click()
-    desk.wait_for_load_state("networkidle")
-    assert desk.locator("h1").inner_text().endswith("亮点 · 第 1 批")
+    dialog = desk.locator("dialog.confirm-dialog")  # static/js/confirm.js asks before 上报
+    expect(dialog.locator(".confirm-dialog-message")).to_have_text(
+        "确认将 1 条亮点上报至国管局节能司？上报后不能撤回。"
+    )
+    dialog.locator("button", has_text="确认上报").click()
+    expect(desk.locator("h1")).to_have_text(re.compile("亮点 · 第 1 批$"))
     desk.screenshot(path=artifacts_dir / "reporting-desk-package.png", full_page=True)
     package = ForwardedPackage.objects.get()
     assert [(e["title"], e["comment"], len(e["pictures"])) for e in package.payload] == [
