@@ -56,6 +56,7 @@
     };
     var handle = setInterval(tick, 1000);
     tick();
+    // The answer sheet (答题卡): each number marked answered or not, from the inputs themselves.
     var answered = function () {
       var n = 0;
       form.querySelectorAll("fieldset.quiz-q").forEach(function (fs) {
@@ -75,7 +76,6 @@
       pending = null;
       saved.textContent = "保存中…";
       fetch(bar.dataset.saveUrl, { method: "POST", body: new FormData(form), credentials: "same-origin" })
-    // The answer sheet (答题卡): each number marked answered or not, from the inputs themselves.
         .then(function (r) { return r.json(); })
         .then(function (data) {
           if (data.ok) {
@@ -98,6 +98,12 @@
     });
   }
 
+  // A paper shown again from the back-forward cache may be one already handed in: ask the server (which sends a
+  // submitted attempt's paper on to its result).
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && document.getElementById("quiz-form")) window.location.reload();
+  });
+
   // Export page: poll the job until the file is ready.
   var job = document.getElementById("export-job");
   if (job && job.dataset.status !== "done" && job.dataset.status !== "failed") {
@@ -109,12 +115,6 @@
           document.getElementById("export-rows").textContent = data.rows_done;
           document.getElementById("export-progress").value = data.percent;
           var download = document.getElementById("export-download");
-  // A paper shown again from the back-forward cache may be one already handed in: ask the server (which sends a
-  // submitted attempt's paper on to its result).
-  window.addEventListener("pageshow", function (event) {
-    if (event.persisted && document.getElementById("quiz-form")) window.location.reload();
-  });
-
           if (data.status === "done") {
             if (download) download.hidden = false;
           } else if (data.status === "failed") {
