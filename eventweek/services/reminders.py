@@ -14,13 +14,17 @@ from eventweek.models import LOCAL_TZ, Activity, ActivityNotice, Org, Week
 from eventweek.outbox import claimable, deliver
 from notifications.models import NoticeKind
 from notifications.services.deliveries import queue_notice
+from notifications.services.routing import reaches
 
 
 def week_recipients(week: Week) -> list[Org]:
-    """The orgs of a week that receive its reminders: the organizer and the daily reporters, if they have a mailbox."""
+    """The orgs of a week that receive its reminders: the organizer and the daily reporters, if a reminder can reach
+    them (a mailbox, or a channel they chose for activity reminders)."""
     orgs = {week.organizer_id: week.organizer}
     orgs.update((org.pk, org) for org in week.report_orgs.all())
-    return sorted((org for org in orgs.values() if org.email), key=lambda org: org.path)
+    return sorted(
+        (org for org in orgs.values() if reaches(org, NoticeKind.ACTIVITY_REMINDER)), key=lambda org: org.path
+    )
 
 
 def _weeks_showing(weeks: list[Week], parent_of: dict[int, int | None]) -> dict[int, list[Week]]:

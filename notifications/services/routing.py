@@ -51,3 +51,20 @@ def sms_channel_for(org: Org) -> Channel | None:
     candidates = Channel.objects.filter(kind=ChannelKind.SMS, enabled=True, org__code__in=codes).select_related("org")
     by_depth = sorted(candidates, key=lambda c: (-len(c.org.path), c.pk))
     return by_depth[0] if by_depth else None
+
+
+def reaches(org: Org, kind: str) -> bool:
+    """Whether a notice of this kind can reach the org: it has a mailbox, or it chose for this kind a channel that
+    needs none (SMS to its contacts, a robot, a webhook, an email channel with its own addresses).
+
+    The reminder loops ask this instead of `org.email`, so an org that routes its reminders to SMS is reminded.
+    """
+    if org.email:
+        return True
+    route = NoticeRoute.objects.filter(org=org, kind=kind).first()
+    if route is None:
+        return False
+    for channel in route.channels.filter(enabled=True):
+        if channel.kind != ChannelKind.EMAIL or (channel.config or {}).get("addresses"):
+            return True
+    return False

@@ -14,6 +14,7 @@ from eventweek.models import Week
 from eventweek.outbox import claimable, deliver, ensure_schedule
 from notifications.models import NoticeKind
 from notifications.services.deliveries import queue_notice
+from notifications.services.routing import reaches
 from reporting.models import DailyReport, ReportNotice
 from reporting.services.status import has_cutoff, local_today
 
@@ -36,7 +37,7 @@ def create_due_reminders(now: datetime.datetime | None = None) -> list[int]:
             )
         )
         for org in week.report_orgs.all():
-            if org.pk in filed or not has_cutoff(org) or not org.email:
+            if org.pk in filed or not has_cutoff(org) or not reaches(org, NoticeKind.REPORT_MISSING):
                 continue
             try:
                 with transaction.atomic():

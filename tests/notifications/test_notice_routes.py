@@ -13,7 +13,7 @@ from django.test import TestCase
 from django.utils.module_loading import import_string
 from django_q.models import Schedule
 
-from eventweek.models import LOCAL_TZ, ActivityNotice
+from eventweek.models import LOCAL_TZ, ActivityNotice, Org
 from eventweek.services.reminders import send_activity_notice, send_due_activity_reminders
 from notifications.models import Channel, ChannelKind, Contact, Delivery, NoticeKind, NoticeRoute
 from notifications.services.routing import default_email_channel
@@ -208,6 +208,31 @@ def test_an_org_that_chose_sms_for_the_missing_report_reminder_gets_sms_to_its_c
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert "nanjing@jsjn.example.cn" not in recipients
     assert recipients == [address for address in JIANGSU_CITIES if address != "nanjing@jsjn.example.cn"]
+
+
+def test_an_org_without_a_mailbox_that_chose_sms_is_still_reminded_and_one_without_any_channel_is_not(demo, gateways):
+    nanjing, wuxi = demo.org("320100"), demo.org("320200")
+    Org.objects.filter(pk__in=[nanjing.pk, wuxi.pk]).update(email="")
+    nanjing.refresh_from_db()
+    for mobile in MOBILES:
+        Contact.objects.create(org=nanjing, name=f"联系人{mobile[-1]}", mobile=mobile)
+    sms, _wecom = gateways
+    channel = Channel.objects.create(
+        org=nanjing,
+        kind=ChannelKind.SMS,
+        name="短信",
+        url=sms.url + "/sms/send",
+        secret="sms-key-0123456789abcd",
+        config={"sign_name": "节能宣传周", "max_chars": 500},
+    )
+    route(nanjing, NoticeKind.REPORT_MISSING, channel)
+
+    with time_machine.travel(local(6, 29, 15, 0), tick=False), committed():
+        assert send_due_report_reminders() == 12  # 13 cities, less Wuxi: no mailbox and no channel chosen
+
+    assert sorted(r.json["mobile"] for r in sms.accepted) == MOBILES
+    assert ReportNotice.objects.filter(org=wuxi).count() == 0
+    assert ReportNotice.objects.filter(org=nanjing).count() == 1
 
 
 def run_schedule(name):

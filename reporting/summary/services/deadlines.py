@@ -18,6 +18,7 @@ from eventweek.models import Org, Week
 from eventweek.outbox import OutboxStatus, deliver, ensure_schedule
 from notifications.models import NoticeKind
 from notifications.services.deliveries import queue_notice
+from notifications.services.routing import reaches
 from reporting.models.summaries import Summary, SummaryReminder, SummarySubmission
 
 logger = logging.getLogger(__name__)
@@ -126,7 +127,7 @@ def send_summary_reminders(now: datetime.datetime | None = None) -> int:
     )
     for week in weeks:
         for row in summary_board(week, now):
-            if row.status != DeadlineStatus.OPEN or not row.org.email:
+            if row.status != DeadlineStatus.OPEN or not reaches(row.org, NoticeKind.SUMMARY_DEADLINE):
                 continue
             reminder = _reminder_row(week, row.org, now)
             if reminder is not None and _send_reminder(reminder, week, row, now):
