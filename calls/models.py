@@ -263,6 +263,10 @@ class CertificatePdf(models.Model):
     error = models.TextField(_("错误"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The claim: runs so far and when the current one started. A job RUNNING for longer than the lease lost its
+    # worker; the sweep queues it again or, after the allowed runs, marks it failed (as the summary's PDF jobs).
+    attempts = models.PositiveIntegerField(_("运行次数"), default=0)
+    claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("证书 PDF")

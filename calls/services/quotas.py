@@ -119,5 +119,6 @@ def remind_due_calls(now=None) -> int:
 
 
 def ensure_schedules() -> None:
-    """The hourly reminder sweep (idempotent: run at every migrate)."""
+    """The hourly reminder sweep and the certificate jobs' recovery sweep (idempotent: run at every migrate)."""
     ensure_schedule("calls-quota-reminders", "calls.tasks.remind_due", minutes=60)
+    ensure_schedule("calls-certificates-recover", "calls.tasks.recover_certificates", minutes=1)
