@@ -57,6 +57,10 @@ class ImportForm(CleanTextMixin, forms.Form):
     file = forms.FileField(label=_("用户名单（.xlsx）"), help_text=_("请下载模板填写，第 1 行为表头"))
 
 
+class OrgTitlesImportForm(CleanTextMixin, forms.Form):
+    file = forms.FileField(label=_("示范单位名单（.xlsx）"), help_text=_("请下载模板填写，第 1 行为表头"))
+
+
 class OrgForm(CleanTextMixin, forms.ModelForm):
     """An org's details an admin edits: names, contacts, headcount, title."""
 

@@ -18,14 +18,15 @@ from eventweek.forms_people import (
     ImportForm,
     MoveOrgForm,
     OrgForm,
+    OrgTitlesImportForm,
     PasswordChangeForm,
     PersonForm,
     ResetForm,
     RoleForm,
     SetPasswordForm,
 )
+from eventweek.services import org_titles_import, people, people_import
 from eventweek.services import orgs as org_services
-from eventweek.services import people, people_import
 from eventweek.services.access import (
     get_org_for_admin,
     get_person_for_admin,
@@ -170,6 +171,32 @@ def password_change(request):
 @login_required
 def org_list(request):
     return render(request, T + "org_list.html", {"orgs": managed_orgs(request.user)})
+
+
+@login_required
+def org_titles_import_page(request):
+    require_org_admin(request.user)
+    form = OrgTitlesImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows, changed = org_titles_import.import_org_titles(request.user, form.cleaned_data["file"].read())
+        except org_titles_import.OrgTitlesImportError as exc:
+            errors = exc.errors
+        except DomainError as exc:
+            errors = [str(exc)]
+        else:
+            messages.success(
+                request, _("已导入 %(rows)d 行，%(n)d 个单位的称号有变化。") % {"rows": rows, "n": changed}
+            )
+            return redirect("eventweek:manage_orgs")
+    return render(request, T + "org_titles_import.html", {"form": form, "errors": errors})
+
+
+@login_required
+def org_titles_template(request):
+    require_org_admin(request.user)
+    return org_titles_import.OrgTitlesTemplate(request.user.org).response()
 
 
 @login_required
