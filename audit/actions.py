@@ -25,6 +25,10 @@ EXPORT_PERSONAL_DATA = "export.personal_data"
 SMS_CAMPAIGN_SEND = "sms_campaign.send"
 EXCHANGE_APPROVE = "exchange.approve"
 EXCHANGE_RETURN = "exchange.return"
+CALL_PUBLISH = "call.publish"
+CALL_SELECT = "call.select"
+CALL_FORWARD = "call.forward"
+CALL_ADOPT = "call.adopt"
 
 LABELS = {
     WEEK_PUBLISH: _("发布活动周"),
@@ -50,6 +54,10 @@ LABELS = {
     SMS_CAMPAIGN_SEND: _("发送公益短信"),
     EXCHANGE_APPROVE: _("通过云兑换备案"),
     EXCHANGE_RETURN: _("退回云兑换备案"),
+    CALL_PUBLISH: _("发布案例征文征集"),
+    CALL_SELECT: _("评审作品（入围、入选）"),
+    CALL_FORWARD: _("报送入选作品"),
+    CALL_ADOPT: _("采用报送的作品"),
 }
 
 CHOICES = list(LABELS.items())

@@ -119,7 +119,7 @@ def call_edit(request, slug):
 @login_required
 @require_POST
 def call_publish(request, slug):
-    publish_call(access.get_call_to_manage(request.user, slug))
+    publish_call(access.get_call_to_manage(request.user, slug), request.user)
     return redirect("calls:detail", slug)
 
 
@@ -208,6 +208,7 @@ def entry_review(request, pk):
             request.user.org,
             shortlisted=form.cleaned_data["shortlisted"],
             selected=form.cleaned_data["selected"],
+            actor=request.user,
         )
         return redirect("calls:review_list", entry.call.slug)
     return render(request, "calls/review.html", {"entry": entry, "form": form})

@@ -7,6 +7,8 @@ from django.db.models import Avg
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import actions
+from audit.services.log import log_action
 from calls.models import Call, Decision, Entry, Forwarding, Score
 from eventweek.errors import DomainError
 from eventweek.models import Org
@@ -37,9 +39,12 @@ def score_entry(entry: Entry, reviewer, points: dict, comment: str = "") -> Scor
 
 
 @transaction.atomic
-def decide(entry: Entry, org: Org, *, shortlisted: bool | None = None, selected: bool | None = None) -> Decision:
-    """Shortlist and/or select the entry at org's level (selected implies shortlisted)."""
-    decision, _created = Decision.objects.get_or_create(entry=entry, org=org)
+def decide(
+    entry: Entry, org: Org, *, shortlisted: bool | None = None, selected: bool | None = None, actor=None
+) -> Decision:
+    """Shortlist and/or select the entry at org's level (selected implies shortlisted); a change is audited."""
+    decision, _created = Decision.objects.select_for_update().get_or_create(entry=entry, org=org)
+    before = {"shortlisted": decision.shortlisted, "selected": decision.selected}
     if shortlisted is not None:
         decision.shortlisted = shortlisted
     if selected is not None:
@@ -47,6 +52,9 @@ def decide(entry: Entry, org: Org, *, shortlisted: bool | None = None, selected:
         if selected:
             decision.shortlisted = True
     decision.save()
+    after = {"shortlisted": decision.shortlisted, "selected": decision.selected}
+    if after != before:
+        log_action(actor, actions.CALL_SELECT, entry, org=org, before=before, after=after)
     return decision
 
 
@@ -75,6 +83,13 @@ def forward_selection(call: Call, org: Org, user=None) -> Forwarding:
     now = timezone.now()
     forwarding = Forwarding.objects.create(call=call, sender=org, receiver=receiver, forwarded_at=now)
     forwarding.entries.set(entries)
+    log_action(
+        user,
+        actions.CALL_FORWARD,
+        forwarding,
+        org=org,
+        data={"receiver": receiver.code, "entries": sorted(e.pk for e in entries)},
+    )
     deliver_call_selection(
         forwarding,
         _("%(org)s%(title)s入选作品（%(count)s 件）") % {"org": org.name, "title": call.title, "count": len(entries)},
@@ -98,3 +113,4 @@ def mark_forward_adopted(forwarding: Forwarding, user) -> None:
     if entry.adopted_at is None:
         entry.adopted_at, entry.adopted_by = timezone.now(), user
         entry.save(update_fields=["adopted_at", "adopted_by"])
+        log_action(user, actions.CALL_ADOPT, forwarding, org=forwarding.receiver)

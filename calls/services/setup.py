@@ -4,6 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import actions
+from audit.services.log import log_action
 from calls.models import Call
 from eventweek.errors import DomainError
 from eventweek.models import Org
@@ -31,11 +33,14 @@ def update_call(call: Call, *, reviewers=None, **fields) -> Call:
 
 
 @transaction.atomic
-def publish_call(call: Call) -> Call:
-    """Publish the call: its public page and QR code answer from now on."""
+def publish_call(call: Call, actor=None) -> Call:
+    """Publish the call: its public page and QR code answer from now on (audited, once)."""
     if call.published_at is None:
         call.published_at = timezone.now()
         call.save(update_fields=["published_at"])
+        log_action(
+            actor, actions.CALL_PUBLISH, call, org=call.org, after={"published_at": call.published_at.isoformat()}
+        )
     return call
 
 
