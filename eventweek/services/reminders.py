@@ -72,11 +72,14 @@ def due_notices(now: datetime.datetime | None = None) -> list[tuple[Activity, Or
     parent_of = dict(Week.objects.values_list("pk", "parent_id"))
     showing = _weeks_showing(list(live.select_related("organizer").prefetch_related("report_orgs")), parent_of)
     pairs, seen = [], set()
+    recipients: dict[int, list[Org]] = {}  # per week: asked once, not once per activity (reaches() may query)
     for activity in activities:
         for week in showing.get(activity.week_id, []):
             if activity.start - datetime.timedelta(minutes=week.reminder_minutes) > now:
                 continue
-            for org in week_recipients(week):
+            if week.pk not in recipients:
+                recipients[week.pk] = week_recipients(week)
+            for org in recipients[week.pk]:
                 if (activity.pk, org.pk) not in seen:
                     seen.add((activity.pk, org.pk))
                     pairs.append((activity, org))
