@@ -1,19 +1,16 @@
 """Import users from the .xlsx template: every row checked first, then all users created in one transaction, or
 none. Each refusal names its row and column in Chinese."""
 
-import io
-import zipfile
-
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from eventweek.errors import DomainError
 from eventweek.models import Org, User
 from eventweek.phones import normalize_phone
 from eventweek.services.people import NewPerson, create_users, username_taken
 from eventweek.xlsx import Column, Sheet, XlsxExporter
+from eventweek.xlsx_read import missing_columns_check, read_table
 
 COLUMNS = ("用户名", "姓名", "单位代码", "角色", "手机", "邮箱")
 REQUIRED_COLUMNS = ("用户名", "姓名", "单位代码", "角色")
@@ -47,54 +44,17 @@ class UserImportTemplate(XlsxExporter):
         )
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a code or mobile typed as a number
-    return str(value).strip()
-
-
 def read_rows(data: bytes) -> list[tuple[int, dict]]:
     """The file's filled rows as (row number, {column: text}); UserImportError for a file or header that is wrong."""
-    if not data:
-        raise UserImportError([_("上传的文件是空的。")])
-    try:
-        if "xl/workbook.xml" not in zipfile.ZipFile(io.BytesIO(data)).namelist():
-            raise zipfile.BadZipFile
-    except zipfile.BadZipFile:
-        raise UserImportError([_("上传的文件不是 Excel（.xlsx）文件，请下载模板填写后再上传。")]) from None
-    try:
-        # Not data_only: a formula must be seen as a formula, and refused (its cached value may be stale or absent).
-        workbook = load_workbook(io.BytesIO(data), read_only=True)
-    except Exception:
-        raise UserImportError([_("无法读取该 Excel 文件，文件可能已损坏。")]) from None
-    try:
-        rows = workbook.worksheets[0].iter_rows()
-        header = [_text(cell.value) for cell in next(rows, ())]
-        missing = [name for name in REQUIRED_COLUMNS if name not in header]
-        if missing:
-            raise UserImportError([_("表头缺少“%(cols)s”列，请使用下载的模板。") % {"cols": "”“".join(missing)}])
-        positions = {name: header.index(name) for name in COLUMNS if name in header}
-        result, formulas = [], []
-        for number, row in enumerate(rows, start=2):
-            cells = {}
-            for name, pos in positions.items():
-                cell = row[pos] if pos < len(row) else None
-                if cell is not None and cell.data_type == "f":
-                    formulas.append(_("第 %(row)d 行“%(col)s”列：是公式，请填写文字。") % {"row": number, "col": name})
-                cells[name] = _text(getattr(cell, "value", None))
-            if any(cells.values()):
-                result.append((number, cells))
-            if len(result) > MAX_ROWS:
-                raise UserImportError([_("一次最多导入 %(n)d 个用户。") % {"n": MAX_ROWS}])
-    finally:
-        workbook.close()
-    if formulas:
-        raise UserImportError(formulas)
-    if not result:
-        raise UserImportError([_("文件中没有用户（第 2 行起填写）。")])
-    return result
+    return read_table(
+        data,
+        COLUMNS,
+        error=UserImportError,
+        check_header=missing_columns_check(REQUIRED_COLUMNS),
+        max_rows=MAX_ROWS,
+        too_many=_("一次最多导入 %(n)d 个用户。") % {"n": MAX_ROWS},
+        no_rows=_("文件中没有用户（第 2 行起填写）。"),
+    )
 
 
 def parse_rows(actor, rows: list[tuple[int, dict]]) -> list[NewPerson]:
