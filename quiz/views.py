@@ -238,7 +238,7 @@ def _result_url(token: str) -> str:
 
 
 def result(request, token):
-    """The score, the rank in the leaderboard's order (two counts off the leaderboard's index), the share card, and
+    """The score, the rank in the leaderboard's order (one query off the leaderboard's index), the share card, and
     the review as configured."""
     attempt = attempts.finalize_if_expired(access.get_attempt(token))
     if not attempt.is_submitted:

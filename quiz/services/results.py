@@ -84,17 +84,27 @@ def leaderboard(quiz: Quiz, limit: int = 50) -> list[Attempt]:
     )
 
 
-def rank_of(attempt: Attempt) -> int | None:
-    """1-based leaderboard position of a submitted attempt."""
-    if not attempt.is_submitted:
-        return None
-    ahead = Attempt.objects.filter(quiz_id=attempt.quiz_id, status=Attempt.Status.SUBMITTED).filter(
+def _ahead_of(attempt: Attempt) -> Q:
+    """Submitted attempts placed before this one in the leaderboard's order."""
+    return (
         Q(score__gt=attempt.score)
         | Q(score=attempt.score, duration_ms__lt=attempt.duration_ms)
         | Q(score=attempt.score, duration_ms=attempt.duration_ms, submitted_at__lt=attempt.submitted_at)
         | Q(score=attempt.score, duration_ms=attempt.duration_ms, submitted_at=attempt.submitted_at, id__lt=attempt.id)
     )
-    return ahead.count() + 1
+
+
+def _rank_and_total(attempt: Attempt) -> tuple[int, int]:
+    """The attempt's 1-based place and the number of submitted attempts, in one query off the leaderboard's index."""
+    counts = Attempt.objects.filter(quiz_id=attempt.quiz_id, status=Attempt.Status.SUBMITTED).aggregate(
+        ahead=Count("id", filter=_ahead_of(attempt)), total=Count("id")
+    )
+    return counts["ahead"] + 1, counts["total"]
+
+
+def rank_of(attempt: Attempt) -> int | None:
+    """1-based leaderboard position of a submitted attempt."""
+    return _rank_and_total(attempt)[0] if attempt.is_submitted else None
 
 
 def awaiting_grade(quiz: Quiz, now: datetime.datetime | None = None) -> int:
@@ -172,10 +182,9 @@ def question_stats(quiz: Quiz) -> list[dict]:
 def standing(attempt: Attempt) -> dict | None:
     """A submitted attempt's place in the leaderboard's order among all submitted attempts of its quiz:
     {"rank", "total", "text"} with "第 12 名 / 共 3,408 人" (thousands separated); None while not submitted."""
-    rank = rank_of(attempt)
-    if rank is None:
+    if not attempt.is_submitted:
         return None
-    total = Attempt.objects.filter(quiz_id=attempt.quiz_id, status=Attempt.Status.SUBMITTED).count()
+    rank, total = _rank_and_total(attempt)
     text = _("第 %(rank)s 名 / 共 %(total)s 人") % {"rank": f"{rank:,}", "total": f"{total:,}"}
     return {"rank": rank, "total": total, "text": text}
 
