@@ -55,6 +55,8 @@ def cjk_font_path() -> str | None:
     return None
 
 
+# A card draws a handful of sizes of one face: each is read from disk once per process, not on every request.
+@functools.cache
 def _font(size: int, path: str | None):
     if path is None:
         return ImageFont.load_default(size=size)
@@ -68,9 +70,10 @@ def _center(draw: ImageDraw.ImageDraw, y: int, text: str, font, fill) -> int:
     return y + (bottom - top)
 
 
-def card_lines(attempt: Attempt) -> dict:
-    """What the card says, as text: the title, the masked name, the score and the rank (and nothing else)."""
-    place = standing(attempt)
+def card_lines(attempt: Attempt, place: dict | None = None) -> dict:
+    """What the card says, as text: the title, the masked name, the score and the rank (and nothing else); place is
+    the attempt's standing when the caller has it already."""
+    place = place or standing(attempt)
     return {
         "kicker": _("云竞答 · 成绩分享"),
         "title": attempt.quiz.title,
@@ -86,7 +89,8 @@ def draw_card(attempt: Attempt) -> bytes:
     if not attempt.is_submitted:
         raise NotFound(_("答卷尚未提交。"))
     path = cjk_font_path()
-    lines = card_lines(attempt)
+    place = standing(attempt)
+    lines = card_lines(attempt, place)
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, WIDTH, 180), fill=GREEN)
@@ -94,7 +98,6 @@ def draw_card(attempt: Attempt) -> bytes:
         # Without a CJK font the Chinese would be boxes: say so in words any font can draw.
         y = _center(draw, 70, "Quiz result", _font(48, None), BACKGROUND) + 200
         y = _center(draw, y, f"Score {attempt.score} / {attempt.max_score}", _font(64, None), DARK) + 60
-        place = standing(attempt)
         if place:
             y = _center(draw, y, f"Rank {place['rank']:,} of {place['total']:,}", _font(44, None), GREY) + 60
         _center(draw, y, "(No CJK font installed: apt-get install fonts-noto-cjk)", _font(24, None), GREY)
