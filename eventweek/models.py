@@ -9,6 +9,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -76,9 +78,11 @@ class Org(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             if old_path and old_path != self.path:
-                # A moved or recoded org carries its subtree along (each child recurses into its own).
-                for child in self.children.all():
-                    child.save(update_fields=["path"])
+                # A moved or recoded org carries its subtree along: one UPDATE rewrites the prefix of every
+                # descendant's path, so no moment has part of the subtree under the old parent and part under the new.
+                Org.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(Value(self.path), Substr("path", len(old_path) + 1))
+                )
 
     def clean(self):
         if self.pk and self.parent_id and self.path and self.parent.path.startswith(self.path):

@@ -2,8 +2,6 @@
 same transaction). Every write is one transaction with its audit entry."""
 
 from django.db import transaction
-from django.db.models import Value
-from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from audit import actions
@@ -63,20 +61,15 @@ def move_org(actor, org: Org, new_parent: Org) -> Org:
     if org.parent_id == new_parent.pk:
         return org
     old_parent, old_path = org.parent, org.path
-    new_path = f"{new_parent.path}{org.code}/"
-    # One UPDATE rewrites the prefix of every path in the subtree (the org included): no window in which part of the
-    # subtree hangs under the old parent and part under the new one.
-    Org.objects.select_for_update().filter(path__startswith=old_path).update(
-        path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
-    )
-    Org.objects.filter(pk=org.pk).update(parent=new_parent)
-    org.refresh_from_db()
+    org.parent = new_parent
+    # Org.save rewrites the subtree's paths in the same transaction.
+    org.save(update_fields=["parent", "path"])
     log_action(
         actor,
         actions.ORG_MOVE,
         org,
         org=org,
         before={"parent": old_parent.code if old_parent else None, "path": old_path},
-        after={"parent": new_parent.code, "path": new_path},
+        after={"parent": new_parent.code, "path": org.path},
     )
     return org
