@@ -4,18 +4,15 @@ changed in one transaction, or none. Each refusal names its row and column in Ch
 
 The list's 级别 column (国家级／省级) is read past: Org has no field for a title's level, so only the title is kept."""
 
-import io
-import zipfile
-
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from audit import actions
 from audit.services.log import log_action
 from eventweek.errors import DomainError
 from eventweek.models import Org
 from eventweek.xlsx import Column, Sheet, XlsxExporter
+from eventweek.xlsx_read import read_table
 
 CODE, NAME, TITLE, LEVEL = "单位代码", "单位名称", "称号", "级别"
 COLUMNS = (CODE, NAME, TITLE, LEVEL)
@@ -54,55 +51,25 @@ class OrgTitlesTemplate(XlsxExporter):
         )
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a code typed as a number
-    return str(value).strip()
+def _check_header(header: list[str]) -> list[str]:
+    if CODE not in header and NAME not in header:
+        return [_("表头缺少“单位代码”或“单位名称”列，请使用下载的模板。")]
+    if TITLE not in header:
+        return [_("表头缺少“称号”列，请使用下载的模板。")]
+    return []
 
 
 def read_rows(data: bytes) -> list[tuple[int, dict]]:
     """The file's filled rows as (row number, {column: text}); OrgTitlesImportError for a wrong file or header."""
-    if not data:
-        raise OrgTitlesImportError([_("上传的文件是空的。")])
-    try:
-        if "xl/workbook.xml" not in zipfile.ZipFile(io.BytesIO(data)).namelist():
-            raise zipfile.BadZipFile
-    except zipfile.BadZipFile:
-        raise OrgTitlesImportError([_("上传的文件不是 Excel（.xlsx）文件，请下载模板填写后再上传。")]) from None
-    try:
-        # Not data_only: a formula must be seen as a formula, and refused (its cached value may be stale or absent).
-        workbook = load_workbook(io.BytesIO(data), read_only=True)
-    except Exception:
-        raise OrgTitlesImportError([_("无法读取该 Excel 文件，文件可能已损坏。")]) from None
-    try:
-        rows = workbook.worksheets[0].iter_rows()
-        header = [_text(cell.value) for cell in next(rows, ())]
-        if CODE not in header and NAME not in header:
-            raise OrgTitlesImportError([_("表头缺少“单位代码”或“单位名称”列，请使用下载的模板。")])
-        if TITLE not in header:
-            raise OrgTitlesImportError([_("表头缺少“称号”列，请使用下载的模板。")])
-        positions = {name: header.index(name) for name in COLUMNS if name in header}
-        result, formulas = [], []
-        for number, row in enumerate(rows, start=2):
-            cells = {}
-            for name, pos in positions.items():
-                cell = row[pos] if pos < len(row) else None
-                if cell is not None and cell.data_type == "f":
-                    formulas.append(_("第 %(row)d 行“%(col)s”列：是公式，请填写文字。") % {"row": number, "col": name})
-                cells[name] = _text(getattr(cell, "value", None))
-            if any(cells.values()):
-                result.append((number, cells))
-            if len(result) > MAX_ROWS:
-                raise OrgTitlesImportError([_("一次最多导入 %(n)d 个单位。") % {"n": MAX_ROWS}])
-    finally:
-        workbook.close()
-    if formulas:
-        raise OrgTitlesImportError(formulas)
-    if not result:
-        raise OrgTitlesImportError([_("文件中没有单位（第 2 行起填写）。")])
-    return result
+    return read_table(
+        data,
+        COLUMNS,
+        error=OrgTitlesImportError,
+        check_header=_check_header,
+        max_rows=MAX_ROWS,
+        too_many=_("一次最多导入 %(n)d 个单位。") % {"n": MAX_ROWS},
+        no_rows=_("文件中没有单位（第 2 行起填写）。"),
+    )
 
 
 def _find_org(cells: dict, by_code: dict, by_name: dict, error) -> Org | None:
