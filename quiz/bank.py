@@ -1,17 +1,15 @@
 """The question bank as an .xlsx template: download it, fill it, import it (all rows or none), export the bank."""
 
-import io
 import re
-import zipfile
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from audit import actions
 from audit.services.log import log_action
 from eventweek.xlsx import Column, Sheet, XlsxExporter
+from eventweek.xlsx_read import missing_columns_check, read_table
 from quiz.models import LETTERS, TRUE_FALSE_OPTIONS, Question, Quiz
 from quiz.services.bank_cache import bump_bank_version
 
@@ -148,61 +146,22 @@ def export_bank_xlsx(quiz: Quiz) -> bytes:
     return BankExporter(quiz).to_bytes()
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _normalize_text(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
 def read_rows(upload) -> list[tuple[int, dict]]:
     """Open the upload as xlsx (checked by content, not by name) and return (row number, {column: text})."""
-    data = upload.read() if hasattr(upload, "read") else upload
-    if not data:
-        raise BankImportError([_("上传的文件是空的。")])
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = set(archive.namelist())
-    except zipfile.BadZipFile:
-        raise BankImportError([_("上传的文件不是 Excel（.xlsx）文件，请下载模板填写后再上传。")]) from None
-    if "xl/workbook.xml" not in names:
-        raise BankImportError([_("上传的文件不是 Excel（.xlsx）文件，请下载模板填写后再上传。")])
-    try:
-        # Not data_only: a formula cell must be seen as a formula (with data_only it reads as its cached value, or as
-        # empty when no spreadsheet program calculated it), so the row is refused naming it.
-        workbook = load_workbook(io.BytesIO(data), read_only=True)
-    except Exception:
-        raise BankImportError([_("无法读取该 Excel 文件，文件可能已损坏。")]) from None
-    sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
-    rows = sheet.iter_rows()
-    header = [_text(cell.value) for cell in next(rows, ())]
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    if missing:
-        raise BankImportError([_("表头缺少“%(cols)s”列，请使用下载的模板。") % {"cols": "”“".join(missing)}])
-    positions = {name: header.index(name) for name in COLUMNS if name in header}
-    result = []
-    formulas = []
-    for number, row in enumerate(rows, start=2):
-        for name, pos in positions.items():
-            if pos < len(row) and row[pos].data_type == "f":
-                formulas.append(_("第 %(row)d 行“%(col)s”列：是公式，请填写文字。") % {"row": number, "col": name})
-        cells = {name: _text(row[pos].value) if pos < len(row) else "" for name, pos in positions.items()}
-        if not any(cells.values()):
-            continue
-        result.append((number, cells))
-        if len(result) > MAX_ROWS:
-            raise BankImportError([_("一次最多导入 %(n)d 道题。") % {"n": MAX_ROWS}])
-    workbook.close()
-    if formulas:
-        raise BankImportError(formulas)
-    if not result:
-        raise BankImportError([_("文件中没有题目（第 2 行起填写）。")])
-    return result
+    return read_table(
+        upload,
+        COLUMNS,
+        error=BankImportError,
+        check_header=missing_columns_check(REQUIRED_COLUMNS),
+        max_rows=MAX_ROWS,
+        too_many=_("一次最多导入 %(n)d 道题。") % {"n": MAX_ROWS},
+        no_rows=_("文件中没有题目（第 2 行起填写）。"),
+        sheet_title=SHEET_TITLE,
+    )
 
 
 def parse_row(number: int, cells: dict) -> tuple[dict | None, list[str]]:
