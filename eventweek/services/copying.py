@@ -80,7 +80,8 @@ def _shift(value, offset: datetime.timedelta):
         ) from None
 
 
-def _renamed(text: str, old_year: int, new_year: int) -> str:
+def renamed_year(text: str, old_year: int, new_year: int) -> str:
+    """text with old_year (as a whole number, not inside a longer one) written as new_year."""
     return re.sub(rf"(?<!\d){old_year}(?!\d)", str(new_year), text) if old_year != new_year else text
 
 
@@ -90,12 +91,12 @@ def plan_copy(source: Week, offset: datetime.timedelta, slug: str = "") -> CopyP
     for activity in source.activities.all():
         _shift(activity.start, offset)
         _shift(activity.end, offset)
-    new_slug = slug or _renamed(source.slug, source.start_date.year, start.year)
+    new_slug = slug or renamed_year(source.slug, source.start_date.year, start.year)
     if new_slug == source.slug:
         new_slug = f"{source.slug}-{start.year}"
     if Week.objects.filter(slug=new_slug).exists():
         raise ValidationError({"slug": _("网址标识“%(slug)s”已被使用，请另填一个。") % {"slug": new_slug}})
-    title = _renamed(source.title, source.start_date.year, start.year)
+    title = renamed_year(source.title, source.start_date.year, start.year)
     return CopyPlan(
         offset, start, end, new_slug, title, source.activities.exclude(status=Activity.Status.CANCELLED).count()
     )

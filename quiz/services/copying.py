@@ -6,6 +6,7 @@ import datetime
 from django.utils.crypto import get_random_string
 
 from eventweek.models import Activity, Week
+from eventweek.services.copying import renamed_year
 from quiz.models import Question, Quiz
 
 SETTINGS = (
@@ -39,7 +40,7 @@ def copy_quizzes(source: Week, copy: Week, offset: datetime.timedelta, activitie
     copies = []
     for quiz in Quiz.objects.filter(week=source).order_by("pk"):
         new = Quiz(week=copy, slug=_slug(quiz.slug, copy), **{name: getattr(quiz, name) for name in SETTINGS})
-        new.title = _renamed_year(quiz.title, source.start_date.year, copy.start_date.year)
+        new.title = renamed_year(quiz.title, source.start_date.year, copy.start_date.year)
         new.activity = activities.get(quiz.activity_id)
         if new.activity is None:
             # Tied to a parent's activity (not copied here): the copy keeps the window itself, moved.
@@ -52,7 +53,3 @@ def copy_quizzes(source: Week, copy: Week, offset: datetime.timedelta, activitie
         )
         copies.append(new)
     return copies
-
-
-def _renamed_year(text: str, old: int, new: int) -> str:
-    return text.replace(str(old), str(new)) if old != new else text
