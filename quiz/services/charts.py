@@ -4,6 +4,7 @@ distribution, the correct rate of each question."""
 from django.utils.translation import gettext as _
 
 from eventweek.charts import Point, bar_chart, hbar_chart, line_chart
+from eventweek.dates import cn_date
 from quiz.models import Quiz
 from quiz.services.results import score_distribution
 
@@ -12,9 +13,9 @@ QUESTION_LABEL_CHARS = 16
 
 def participation_charts(data: dict) -> dict:
     """Charts of quiz_participation's figures: {"by_day": bars, "by_hour": a line}."""
-    days = [Point(f"{day.month}月{day.day}日", n) for day, n in data["by_day"]]
+    days = [Point(cn_date(day, weekday=False), n) for day, n in data["by_day"]]
     hours = [
-        Point(f"{row['hour'].month}月{row['hour'].day}日 {row['hour'].hour}时", row["count"]) for row in data["by_hour"]
+        Point(f"{cn_date(row['hour'], weekday=False)} {row['hour'].hour}时", row["count"]) for row in data["by_hour"]
     ]
     return {
         "by_day": bar_chart(_("每日参与人数"), days, unit=_("人")) if days else None,
