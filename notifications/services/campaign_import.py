@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from eventweek.models import Org
+from eventweek.xlsx_read import cell_text
 from notifications.models import Contact
 
 COLUMNS = ("姓名", "手机", "单位")
@@ -25,14 +26,6 @@ class StaffEntry:
     unit_id: int | None
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a mobile typed into a number cell
-    return str(value).strip()
-
-
 def read_staff_xlsx(upload, org: Org) -> list[StaffEntry]:
     """The rows of a staff list; a ValidationError keyed "file" listing every row error (a unit unknown or outside
     `org`'s subtree, a formula cell) or naming the missing column. Invalid mobiles are left to the queueing."""
@@ -43,7 +36,7 @@ def read_staff_xlsx(upload, org: Org) -> list[StaffEntry]:
     try:
         rows = workbook.worksheets[0].iter_rows()
         header = next(rows, None)
-        names = [_text(cell.value) for cell in header] if header else []
+        names = [cell_text(cell.value) for cell in header] if header else []
         for column in COLUMNS:
             if column not in names:
                 raise ValidationError({"file": _("缺少“%(column)s”列。") % {"column": column}})
@@ -57,7 +50,7 @@ def read_staff_xlsx(upload, org: Org) -> list[StaffEntry]:
             if any(getattr(cell, "data_type", "") == "f" for cell in cells):
                 errors.append(_("第 %(row)d 行：不接受公式，请填写数值。") % {"row": number})
                 continue
-            values = [_text(cell.value) for cell in cells]
+            values = [cell_text(cell.value) for cell in cells]
             values += [""] * (len(names) - len(values))
             name, mobile, unit = (values[index[c]] for c in COLUMNS)
             if not (name or mobile or unit):
