@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -117,6 +117,15 @@ def deliver(
     if on_sent is not None:
         on_sent(row, result)
     return True
+
+
+def create_once(model, **fields):
+    """The new row, or None when its unique constraint says another run made it first (the row is the claim)."""
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction survives the refusal
+            return model.objects.create(**fields)
+    except IntegrityError:
+        return None
 
 
 def ensure_schedule(name: str, func: str, *, minutes: int = 1, **kwargs) -> None:

@@ -3,7 +3,6 @@
 import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch
@@ -11,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eventweek.models import LOCAL_TZ, Activity, ActivityNotice, Org, Week
-from eventweek.outbox import claimable, deliver
+from eventweek.outbox import claimable, create_once, deliver
 from notifications.models import NoticeKind
 from notifications.services.deliveries import queue_notice
 from notifications.services.routing import reaches
@@ -100,14 +99,9 @@ def create_due_notices(now: datetime.datetime | None = None) -> list[int]:
     for activity, org in pairs:
         if (activity.pk, activity.sequence, org.pk) in existing:
             continue
-        try:
-            with transaction.atomic():
-                notice = ActivityNotice.objects.create(
-                    activity=activity, sequence=activity.sequence, org=org, email=org.email
-                )
-        except IntegrityError:
-            continue  # another worker noticed this version to this org a moment ago
-        created.append(notice.pk)
+        notice = create_once(ActivityNotice, activity=activity, sequence=activity.sequence, org=org, email=org.email)
+        if notice is not None:  # else another worker noticed this version to this org a moment ago
+            created.append(notice.pk)
     return created
 
 

@@ -3,7 +3,6 @@
 import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from eventweek.dates import cn_date
 from eventweek.models import Week
-from eventweek.outbox import claimable, deliver, ensure_schedule
+from eventweek.outbox import claimable, create_once, deliver, ensure_schedule
 from notifications.models import NoticeKind
 from notifications.services.deliveries import queue_notice
 from notifications.services.routing import reaches
@@ -39,14 +38,11 @@ def create_due_reminders(now: datetime.datetime | None = None) -> list[int]:
         for org in week.report_orgs.all():
             if org.pk in filed or not has_cutoff(org) or not reaches(org, NoticeKind.REPORT_MISSING):
                 continue
-            try:
-                with transaction.atomic():
-                    notice = ReportNotice.objects.create(
-                        week=week, org=org, day=today, kind=ReportNotice.Kind.REMINDER, email=org.email
-                    )
-            except IntegrityError:
-                continue  # this org was already reminded for this day
-            created.append(notice.pk)
+            notice = create_once(
+                ReportNotice, week=week, org=org, day=today, kind=ReportNotice.Kind.REMINDER, email=org.email
+            )
+            if notice is not None:  # else this org was already reminded for this day
+                created.append(notice.pk)
     return created
 
 
@@ -146,18 +142,16 @@ def sweep_missing(now: datetime.datetime | None = None) -> list[int]:
             for day in days:
                 if (org.pk, day) in filed or (org.pk, day) in recorded:
                     continue
-                try:
-                    with transaction.atomic():
-                        notice = ReportNotice.objects.create(
-                            week=week,
-                            org=org,
-                            day=day,
-                            kind=ReportNotice.Kind.MISSING,
-                            status=ReportNotice.Status.RECORDED,
-                        )
-                except IntegrityError:
-                    continue
-                created.append(notice.pk)
+                notice = create_once(
+                    ReportNotice,
+                    week=week,
+                    org=org,
+                    day=day,
+                    kind=ReportNotice.Kind.MISSING,
+                    status=ReportNotice.Status.RECORDED,
+                )
+                if notice is not None:
+                    created.append(notice.pk)
     return created
 
 

@@ -5,7 +5,6 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from eventweek.campaigns import period_word
 from eventweek.dates import cn_datetime
 from eventweek.deadlines import DeadlineStatus
 from eventweek.models import Org, Week
-from eventweek.outbox import OutboxStatus, deliver, ensure_schedule
+from eventweek.outbox import OutboxStatus, create_once, deliver, ensure_schedule
 from notifications.models import NoticeKind
 from notifications.services.deliveries import queue_notice
 from notifications.services.routing import reaches
@@ -140,11 +139,9 @@ def _reminder_row(week: Week, org: Org, now: datetime.datetime) -> SummaryRemind
     key = {"week": week, "org": org, "due_at": week.summary_due_at}
     reminder = SummaryReminder.objects.filter(**key).first()
     if reminder is None:
-        try:
-            with transaction.atomic():
-                reminder = SummaryReminder.objects.create(**key, email=org.email, created_at=now)
-        except IntegrityError:  # made meanwhile by another run
-            reminder = SummaryReminder.objects.filter(**key).first()
+        reminder = create_once(SummaryReminder, **key, email=org.email, created_at=now) or (
+            SummaryReminder.objects.filter(**key).first()  # made meanwhile by another run
+        )
     if reminder is None or reminder.status in (OutboxStatus.SENT, OutboxStatus.GAVE_UP):
         return None
     return reminder
