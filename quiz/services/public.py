@@ -35,9 +35,9 @@ class Row:
 
     @classmethod
     def of(cls, instance: models.Model) -> "Row":
+        # No copy here: the instance was just read for the hold and is handed to no one; build() copies on the way out.
         names = tuple(field.attname for field in instance._meta.concrete_fields)
-        values = tuple(copy.deepcopy(getattr(instance, name)) for name in names)
-        return cls(type(instance), instance._state.db, names, values)
+        return cls(type(instance), instance._state.db, names, tuple(getattr(instance, name) for name in names))
 
     def build(self) -> models.Model:
         # JSON values (dicts, lists) are copied so no instance can change what the next request reads.
