@@ -15,13 +15,13 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from eventweek import qr
+from eventweek.dates import cn_date
 from eventweek.ical import ProgrammeCalendar
 from eventweek.models import Activity, SpecialDay, Week
 from eventweek.services.changes import original_start
 from eventweek.services.programme import changelog, programme
 from eventweek.services.public import get_public_activity, get_public_week, get_published_week
 
-WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 QR_MAX_AGE = 60 * 60
 FEED_MAX_AGE = 5 * 60
 
@@ -29,26 +29,21 @@ FEED_MAX_AGE = 5 * 60
 # -- presentation --------------------------------------------------------------------------------------------------
 
 
-def day_label(day: datetime.date) -> str:
-    return f"{day.month}月{day.day}日 {WEEKDAYS[day.weekday()]}"
-
-
 def when_text(activity: Activity) -> str:
     """The activity's time in words: all-day ones as dates, others as local wall-clock times."""
     start, end = activity.local_start, activity.local_end
-    first = f"{start.year}年{start.month}月{start.day}日"
+    first = cn_date(start, weekday=False, year=True)
     if activity.all_day:
         last = activity.last_day
         if last == activity.first_day:
             return _("%(day)s（全天）") % {"day": first}
-        return _("%(first)s 至 %(m)s月%(d)s日（全天）") % {"first": first, "m": last.month, "d": last.day}
+        return _("%(first)s 至 %(last)s（全天）") % {"first": first, "last": cn_date(last, weekday=False)}
     if end.date() == start.date():
         return f"{first} {start:%H:%M}–{end:%H:%M}"
-    return _("%(first)s %(start)s 至 %(m)s月%(d)s日 %(end)s") % {
+    return _("%(first)s %(start)s 至 %(last)s %(end)s") % {
         "first": first,
         "start": f"{start:%H:%M}",
-        "m": end.month,
-        "d": end.day,
+        "last": cn_date(end, weekday=False),
         "end": f"{end:%H:%M}",
     }
 
@@ -91,7 +86,7 @@ def spans_week(activity: Activity, week: Week) -> bool:
 def programme_days(week: Week, activities: list[Activity], special_days: list[SpecialDay]) -> list[Day]:
     """The week day by day; an activity that runs several days is listed on each of them."""
     today = timezone.localdate()
-    days = [Day(d, day_label(d), d == today) for d in week.days()]
+    days = [Day(d, cn_date(d), d == today) for d in week.days()]
     by_date = {day.date: day for day in days}
     for special in special_days:
         if special.date in by_date:
