@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, connections, transaction
-from django.db.models import BigIntegerField, Func, Q
+from django.db.models import BigIntegerField, Func
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from audit import actions
 from audit.services.log import log_action
 from eventweek.errors import DomainError
+from eventweek.jobs import claim_job, sweep_stale_jobs
 from eventweek.models import Org
 from eventweek.storage import PrivateStorage
 from eventweek.xlsx import PERCENT, Column, Sheet, XlsxExporter
@@ -315,16 +316,9 @@ def run_export(job_id: int) -> bool:
     whose lease ran out and was retried stops at its next progress write, and a late original never records its file
     over the retry's (its own file, under its own name, is removed).
     """
-    claim = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING).values_list("attempts", flat=True)
-    attempts = claim.first()
-    if attempts is None:
+    mine = claim_job(ExportJob, job_id, rows_done=0, error="")
+    if mine is None:
         return False
-    claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING, attempts=attempts).update(
-        status=ExportJob.Status.RUNNING, attempts=attempts + 1, heartbeat_at=timezone.now(), rows_done=0, error=""
-    )
-    if claimed != 1:
-        return False
-    mine = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING, attempts=attempts + 1)
 
     def record(**fields) -> int:
         return _apart(lambda: mine.update(heartbeat_at=timezone.now(), **fields))
@@ -364,27 +358,17 @@ def recover_stale_exports(now: datetime.datetime | None = None) -> dict[str, int
     """Take over the exports whose worker died (no heartbeat for a lease): run again, up to the allowed attempts, or
     marked failed with a message saying what to do. A queued job whose task was lost is queued again. Returns the
     counts {"requeued": …, "failed": …}."""
-    now = now or timezone.now()
-    expired = now - export_lease()
-    silent = Q(heartbeat_at__lt=expired) | Q(heartbeat_at__isnull=True, created_at__lt=expired)
-    requeued = failed = 0
-    stale = ExportJob.objects.filter(silent, status__in=[ExportJob.Status.PENDING, ExportJob.Status.RUNNING])
-    for job_id, status, attempts, heartbeat_at in stale.values_list("pk", "status", "attempts", "heartbeat_at"):
-        # Conditional on what was read: a run that beat in the meantime keeps its job.
-        same = ExportJob.objects.filter(pk=job_id, status=status, attempts=attempts, heartbeat_at=heartbeat_at)
-        if status == ExportJob.Status.RUNNING and attempts >= export_max_attempts():
-            failed += same.update(
-                status=ExportJob.Status.FAILED,
-                error=_("导出中断：后台任务已停止（已尝试 %(attempts)s 次），请重新导出。") % {"attempts": attempts},
-                finished_at=now,
-            )
-            continue
-        # A running job goes back to the queue (its next claim outbids the dead one); a queued one is queued again
-        # (its task was lost; a duplicate task finds nothing to claim).
-        if same.update(status=ExportJob.Status.PENDING, heartbeat_at=now, rows_done=0) == 1:
-            requeued += 1
-            _enqueue_export(job_id)
-    return {"requeued": requeued, "failed": failed}
+    return sweep_stale_jobs(
+        ExportJob,
+        lease=export_lease(),
+        max_attempts=export_max_attempts(),
+        failed_error=lambda attempts: (
+            _("导出中断：后台任务已停止（已尝试 %(attempts)s 次），请重新导出。") % {"attempts": attempts}
+        ),
+        enqueue=_enqueue_export,
+        now=now or timezone.now(),
+        rows_done=0,
+    )
 
 
 def export_path(job: ExportJob) -> Path:

@@ -12,12 +12,12 @@ import uuid
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from eventweek.errors import DomainError, NotFound
+from eventweek.jobs import claim_job, sweep_stale_jobs
 from eventweek.storage import PrivateStorage
 from reporting.models.summaries import SummaryPdfJob, SummaryVersion
 from reporting.summary.docx import docx_to_pdf, font_substitutes, libreoffice_path
@@ -116,18 +116,9 @@ def run_pdf_job(job_id: int) -> bool:
     The claim is conditional and numbered, so a retried task never converts twice; a run whose lease ran out and
     was taken over stops at its next write, and its file is removed.
     """
-    attempts = SummaryPdfJob.objects.filter(pk=job_id, status=SummaryPdfJob.Status.PENDING).values_list(
-        "attempts", flat=True
-    )
-    attempts = attempts.first()
-    if attempts is None:
+    mine = claim_job(SummaryPdfJob, job_id, progress=5, error="")
+    if mine is None:
         return False
-    claimed = SummaryPdfJob.objects.filter(pk=job_id, status=SummaryPdfJob.Status.PENDING, attempts=attempts).update(
-        status=SummaryPdfJob.Status.RUNNING, attempts=attempts + 1, heartbeat_at=timezone.now(), progress=5, error=""
-    )
-    if claimed != 1:
-        return False
-    mine = SummaryPdfJob.objects.filter(pk=job_id, status=SummaryPdfJob.Status.RUNNING, attempts=attempts + 1)
 
     def beat(**fields) -> None:
         if mine.update(heartbeat_at=timezone.now(), **fields) != 1:
@@ -169,25 +160,14 @@ def run_pdf_job(job_id: int) -> bool:
 def recover_stale_pdf_jobs(now: datetime.datetime | None = None) -> dict[str, int]:
     """Take over the PDF jobs whose worker died (no heartbeat for a lease): run again, up to PDF_MAX_ATTEMPTS runs,
     or marked failed with a message saying what to do. Returns the counts {"requeued": …, "failed": …}."""
-    now = now or timezone.now()
-    expired = now - PDF_LEASE
-    silent = Q(heartbeat_at__lt=expired) | Q(heartbeat_at__isnull=True, created_at__lt=expired)
-    requeued = failed = 0
-    stale = SummaryPdfJob.objects.filter(
-        silent, status__in=[SummaryPdfJob.Status.PENDING, SummaryPdfJob.Status.RUNNING]
+    return sweep_stale_jobs(
+        SummaryPdfJob,
+        lease=PDF_LEASE,
+        max_attempts=PDF_MAX_ATTEMPTS,
+        failed_error=lambda attempts: (
+            _("PDF 生成中断：后台任务已停止（已尝试 %(attempts)s 次），请重新生成。") % {"attempts": attempts}
+        ),
+        enqueue=_enqueue,
+        now=now or timezone.now(),
+        progress=0,
     )
-    for job_id, status, attempts, heartbeat_at in stale.values_list("pk", "status", "attempts", "heartbeat_at"):
-        # Conditional on what was read: a run that beat in the meantime keeps its job.
-        same = SummaryPdfJob.objects.filter(pk=job_id, status=status, attempts=attempts, heartbeat_at=heartbeat_at)
-        if status == SummaryPdfJob.Status.RUNNING and attempts >= PDF_MAX_ATTEMPTS:
-            failed += same.update(
-                status=SummaryPdfJob.Status.FAILED,
-                error=_("PDF 生成中断：后台任务已停止（已尝试 %(attempts)s 次），请重新生成。")
-                % {"attempts": attempts},
-                finished_at=now,
-            )
-            continue
-        if same.update(status=SummaryPdfJob.Status.PENDING, heartbeat_at=now, progress=0) == 1:
-            requeued += 1
-            _enqueue(job_id)
-    return {"requeued": requeued, "failed": failed}
