@@ -140,6 +140,14 @@ def paper_with_questions(attempt: Attempt):
             yield number, item, question
 
 
+def shown_options(item: dict, question):
+    """(letter shown on this paper, the bank's letter, text) of one paper item's options in display order; an option
+    the question has lost since the paper was drawn is left out."""
+    for pos, i in enumerate(item["o"]):
+        if i < len(question.options):
+            yield LETTERS[pos], LETTERS[i], question.options[i]
+
+
 def paper_questions(attempt: Attempt) -> list[dict]:
     """The attempt's questions in paper order with options in display order; no answer key in here.
 
@@ -150,9 +158,8 @@ def paper_questions(attempt: Attempt) -> list[dict]:
     for number, item, question in paper_with_questions(attempt):
         saved = set(attempt.answers.get(str(question.pk), ""))
         options = [
-            {"value": LETTERS[pos], "label": LETTERS[pos], "text": question.options[i], "checked": LETTERS[i] in saved}
-            for pos, i in enumerate(item["o"])
-            if i < len(question.options)
+            {"value": shown, "label": shown, "text": text, "checked": letter in saved}
+            for shown, letter, text in shown_options(item, question)
         ]
         items.append(
             {

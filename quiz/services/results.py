@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from eventweek.errors import DomainError
-from quiz.models import LETTERS, Attempt, Question, Quiz
-from quiz.services.attempts import paper_with_questions
+from quiz.models import Attempt, Question, Quiz
+from quiz.services.attempts import paper_with_questions, shown_options
 from quiz.services.grading import grace
 
 # What the review says of one option, as (css class, badge): a right option ticked, one a multiple-choice answer
@@ -48,14 +48,12 @@ def review(attempt: Attempt) -> list[dict]:
         chosen = set(attempt.answers.get(str(question.pk), ""))
         multiple = question.kind == Question.Kind.MULTIPLE
         options = []
-        for pos, i in enumerate(item["o"]):
-            if i >= len(question.options):
-                continue
-            picked, correct = LETTERS[i] in chosen, LETTERS[i] in question.answer
+        for shown, letter, text in shown_options(item, question):
+            picked, correct = letter in chosen, letter in question.answer
             options.append(
                 {
-                    "label": LETTERS[pos],
-                    "text": question.options[i],
+                    "label": shown,
+                    "text": text,
                     "chosen": picked,
                     "correct": correct,
                     "mark": _review_mark(picked, correct, multiple),
