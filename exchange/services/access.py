@@ -34,8 +34,7 @@ def exchanges_for_user(user: User) -> list[Activity]:
     if not user.is_superuser:
         if user.org_id is None:
             return []
-        codes = [code for code in user.org.path.strip("/").split("/") if code]
-        qs = qs.filter(Q(week__organizer__path__startswith=user.org.path) | Q(week__organizer__code__in=codes))
+        qs = qs.filter(Q(week__organizer__in=user.visible_orgs()) | Q(week__organizer__in=user.org.ancestors()))
     return list(qs.order_by("-start", "pk"))
 
 
@@ -92,7 +91,7 @@ def visible_registrations(user: User, activity: Activity):
     """The activity's registrations of units the user may see (a queryset, by the org tree)."""
     qs = Registration.objects.filter(activity=activity).select_related("org", "decided_by")
     if not user.is_superuser:
-        qs = qs.filter(org__path__startswith=user.org.path) if user.org_id else qs.none()
+        qs = qs.filter(org__in=user.visible_orgs())
     return qs.order_by("org__path")
 
 
@@ -100,7 +99,7 @@ def visible_records(user: User, activity: Activity):
     """The activity's records of units the user may see (a queryset, products loaded)."""
     qs = Record.objects.filter(activity=activity).select_related("org").prefetch_related("products", "pictures")
     if not user.is_superuser:
-        qs = qs.filter(org__path__startswith=user.org.path) if user.org_id else qs.none()
+        qs = qs.filter(org__in=user.visible_orgs())
     return qs.order_by("org__path")
 
 
