@@ -46,18 +46,33 @@ def scaled(value: float, top: float) -> float:
     return round(value / top * PLOT_HEIGHT, 1) if top else 0.0
 
 
-def _frame(kind: str, title: str, desc: str, width: int, body: list[str]) -> SafeString:
+def _svg(kind: str, title: str, desc: str, width: int, height: int, axis: str, body: list[str]) -> SafeString:
     uid = f"chart-{next(_ids)}"
-    height = TOP + PLOT_HEIGHT + BOTTOM
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{kind}" role="img" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" aria-labelledby="{uid}-t {uid}-d" '
         f'font-family="sans-serif" font-size="12" fill="{TEXT}">'
         f'<title id="{uid}-t">{escape(title)}</title><desc id="{uid}-d">{escape(desc)}</desc>'
     )
+    return mark_safe(head + axis + "".join(body) + "</svg>")  # every text inside went through escape()
+
+
+def _frame(kind: str, title: str, desc: str, width: int, body: list[str]) -> SafeString:
+    """A chart with one column per point: its axis along the bottom of the plot."""
     base = TOP + PLOT_HEIGHT
     axis = f'<line class="axis" x1="{LEFT}" y1="{base}" x2="{width - RIGHT}" y2="{base}" stroke="{AXIS}"/>'
-    return mark_safe(head + axis + "".join(body) + "</svg>")  # every text inside went through escape()
+    return _svg(kind, title, desc, width, base + BOTTOM, axis, body)
+
+
+def _columns(points: list[Point], top: float, unit: str) -> tuple[int, int, int, list[str]]:
+    """The layout shared by the bar and line charts: (slot, width, label every n-th, the body's top tick and grid)."""
+    slot = max(MIN_BAR_WIDTH, 560 // max(1, len(points)))
+    width = LEFT + RIGHT + slot * max(1, len(points))
+    body = [
+        f'<text class="tick" x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end">{escape(_number(top))}{escape(unit)}</text>',
+        f'<line x1="{LEFT}" y1="{TOP}" x2="{width - RIGHT}" y2="{TOP}" stroke="{GRID}"/>',
+    ]
+    return slot, width, _label_every(points, slot), body
 
 
 def _describe(points: list[Point], unit: str) -> str:
@@ -83,14 +98,8 @@ def bar_chart(title: str, points: list[Point], *, unit: str = "", top: float | N
     """A vertical bar chart of the points (heights on a scale from 0 to `top`, default the largest value); labels
     under as many bars as fit (all figures stay in the description and on each bar)."""
     top = _top(points, top)
-    slot = max(MIN_BAR_WIDTH, 560 // max(1, len(points)))
-    width = LEFT + RIGHT + slot * max(1, len(points))
+    slot, width, label_every, body = _columns(points, top, unit)
     base = TOP + PLOT_HEIGHT
-    label_every = _label_every(points, slot)
-    body = [
-        f'<text class="tick" x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end">{escape(_number(top))}{escape(unit)}</text>',
-        f'<line x1="{LEFT}" y1="{TOP}" x2="{width - RIGHT}" y2="{TOP}" stroke="{GRID}"/>',
-    ]
     for i, point in enumerate(points):
         height = scaled(point.value, top)
         x = LEFT + i * slot + slot * 0.15
@@ -114,14 +123,8 @@ def bar_chart(title: str, points: list[Point], *, unit: str = "", top: float | N
 def line_chart(title: str, points: list[Point], *, unit: str = "", top: float | None = None):
     """A line through the points with a dot and its figure at each (scale 0 to `top`, default the largest value)."""
     top = _top(points, top)
-    slot = max(MIN_BAR_WIDTH, 560 // max(1, len(points)))
-    width = LEFT + RIGHT + slot * max(1, len(points))
+    slot, width, label_every, body = _columns(points, top, unit)
     base = TOP + PLOT_HEIGHT
-    label_every = _label_every(points, slot)
-    body = [
-        f'<text class="tick" x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end">{escape(_number(top))}{escape(unit)}</text>',
-        f'<line x1="{LEFT}" y1="{TOP}" x2="{width - RIGHT}" y2="{TOP}" stroke="{GRID}"/>',
-    ]
     coords = [
         (round(LEFT + i * slot + slot / 2, 1), round(base - scaled(p.value, top), 1)) for i, p in enumerate(points)
     ]
@@ -150,7 +153,6 @@ def hbar_chart(title: str, points: list[Point], *, unit: str = "", top: float | 
     row, plot = 26, 300
     height = TOP + row * max(1, len(points)) + 8
     width = label_width + plot + 80
-    uid = f"chart-{next(_ids)}"
     body = []
     for i, point in enumerate(points):
         y = TOP + i * row
@@ -163,11 +165,5 @@ def hbar_chart(title: str, points: list[Point], *, unit: str = "", top: float | 
             f'<text class="value" x="{round(label_width + length + 6, 1)}" y="{y + 16}">{escape(point.shown)}</text>'
             "</g>"
         )
-    head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-hbar" role="img" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" aria-labelledby="{uid}-t {uid}-d" '
-        f'font-family="sans-serif" font-size="12" fill="{TEXT}">'
-        f'<title id="{uid}-t">{escape(title)}</title><desc id="{uid}-d">{escape(_describe(points, unit))}</desc>'
-        f'<line class="axis" x1="{label_width}" y1="{TOP}" x2="{label_width}" y2="{height - 4}" stroke="{AXIS}"/>'
-    )
-    return mark_safe(head + "".join(body) + "</svg>")  # every text inside went through escape()
+    axis = f'<line class="axis" x1="{label_width}" y1="{TOP}" x2="{label_width}" y2="{height - 4}" stroke="{AXIS}"/>'
+    return _svg("hbar", title, _describe(points, unit), width, height, axis, body)
