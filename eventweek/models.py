@@ -97,11 +97,13 @@ class Org(models.Model):
         """True when self is other or one of other's descendants."""
         return self.path.startswith(other.path)
 
-    def ancestors(self, include_self: bool = False):
+    def ancestor_codes(self, include_self: bool = False) -> list[str]:
+        """The codes on this org's path, the root first (read from the path: no query)."""
         codes = [code for code in self.path.strip("/").split("/") if code]
-        if not include_self:
-            codes = codes[:-1]
-        return Org.objects.filter(code__in=codes).order_by("path")
+        return codes if include_self else codes[:-1]
+
+    def ancestors(self, include_self: bool = False):
+        return Org.objects.filter(code__in=self.ancestor_codes(include_self)).order_by("path")
 
 
 class User(AbstractUser):

@@ -48,8 +48,8 @@ def calls_for_user(user):
         return Call.objects.select_related("org")
     if user.org_id is None:
         return Call.objects.none()
-    codes = [code for code in user.org.path.strip("/").split("/") if code]
-    return Call.objects.select_related("org").filter(Q(org__path__startswith=user.org.path) | Q(org__code__in=codes))
+    above = user.org.ancestor_codes()
+    return Call.objects.select_related("org").filter(Q(org__path__startswith=user.org.path) | Q(org__code__in=above))
 
 
 def get_entry_for_user(user, pk: int) -> Entry:
