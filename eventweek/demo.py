@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from eventweek.dates import cn_date
 from eventweek.models import Activity, Org, SpecialDay, User, Week
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -128,12 +129,8 @@ def load(stdout=None) -> list[str]:
     return [
         f"单位 {len(orgs)} 个，演示账号 {len(users)} 个，密码均为 {data['password']}"
         f"（{'、'.join(list(users)[:5])} 等）",
-        f"2020 年活动周：{'、'.join(weeks)}（{_day(first.start_date)}至{_day(first.end_date)}）",
+        f"2020 年活动周：{'、'.join(weeks)}（{cn_date(first.start_date, weekday=False)}至{cn_date(first.end_date, weekday=False)}）",
     ]
-
-
-def _day(day: datetime.date) -> str:
-    return f"{day.month}月{day.day}日"
 
 
 def load_all(stdout=None) -> list[str]:

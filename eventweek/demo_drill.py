@@ -11,6 +11,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from eventweek.dates import cn_date
 from eventweek.demo import load_weeks, read_fixture
 from eventweek.models import LOCAL_TZ, Activity, Org
 
@@ -72,10 +73,6 @@ def load(stdout=None) -> list[str]:
     if stdout is not None:
         stdout.write(f"drill weeks: {', '.join(weeks)} from {week.start_date} to {week.end_date}")
     return [
-        f"演练周：{'、'.join(weeks)}（{_day(week.start_date)}至{_day(week.end_date)}，"
-        f"今天 {_day(today)} 是第 {DAYS_BEFORE_TODAY + 1} 天，已发布）"
+        f"演练周：{'、'.join(weeks)}（{cn_date(week.start_date, weekday=False)}至{cn_date(week.end_date, weekday=False)}，"
+        f"今天 {cn_date(today, weekday=False)} 是第 {DAYS_BEFORE_TODAY + 1} 天，已发布）"
     ]
-
-
-def _day(day: datetime.date) -> str:
-    return f"{day.month}月{day.day}日"
