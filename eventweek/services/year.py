@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from eventweek.campaigns import inside_text
 from eventweek.errors import NotFound
 from eventweek.models import Org, Week
+from eventweek.services.public import published_weeks
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -38,13 +39,8 @@ def year_plan(org: Org, year: int) -> YearPlan:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise NotFound(_("没有该年份的活动安排。"))
     weeks = list(
-        Week.objects.filter(
-            organizer__in=org.ancestors(include_self=True),
-            published_at__isnull=False,
-            start_date__year__lte=year,
-            end_date__year__gte=year,
-        )
-        .select_related("organizer")
+        published_weeks()
+        .filter(organizer__in=org.ancestors(include_self=True), start_date__year__lte=year, end_date__year__gte=year)
         .order_by("start_date", "end_date", "organizer__path", "slug")
     )
     entries = []
