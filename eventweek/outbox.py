@@ -66,6 +66,19 @@ def claimable(queryset, now: datetime.datetime | None = None):
     return queryset.filter(waiting | abandoned)
 
 
+def record_failure(mine, attempts: int, claimed_at: datetime.datetime, error: Exception) -> bool:
+    """Record a failed try on the claim holder's row (`mine`): retried after the back-off, or given up once
+    OUTBOX_MAX_ATTEMPTS tries are used or the error says trying again cannot help (`error.retryable` false, e.g. a
+    wrong secret or a message too long); True when given up."""
+    gave_up = attempts >= settings.OUTBOX_MAX_ATTEMPTS or not getattr(error, "retryable", True)
+    mine.update(
+        status=OutboxStatus.GAVE_UP if gave_up else OutboxStatus.FAILED,
+        last_error=str(error)[:2000],
+        next_attempt_at=None if gave_up else claimed_at + retry_delay(attempts),
+    )
+    return gave_up
+
+
 def deliver(
     queryset,
     pk,
@@ -82,7 +95,7 @@ def deliver(
     worker died mid-send is taken over once the lease has run out. `still_wanted(row)`, asked after the claim, may
     retire the row (as `retire_status`) instead. `send(row)` may return a gateway's message id, handed to
     `on_sent(row, result)`. A failure is recorded and retried with back-off until OUTBOX_MAX_ATTEMPTS, then given
-    up. Only the claim's holder records the outcome, so a worker whose lease ran out cannot overwrite its successor's.
+    up (at once when it is not retryable, see `record_failure`). Only the claim's holder records the outcome, so a worker whose lease ran out cannot overwrite its successor's.
     """
     model = queryset.model
     claimed_at = now or timezone.now()
@@ -104,12 +117,7 @@ def deliver(
     try:
         result = send(row)
     except Exception as exc:  # the gateway's failure is recorded and retried, never dropped
-        gave_up = row.attempts >= settings.OUTBOX_MAX_ATTEMPTS
-        mine.update(
-            status=OutboxStatus.GAVE_UP if gave_up else OutboxStatus.FAILED,
-            last_error=str(exc)[:2000],
-            next_attempt_at=None if gave_up else claimed_at + retry_delay(row.attempts),
-        )
+        record_failure(mine, row.attempts, claimed_at, exc)
         logger.warning("%s %s failed (try %s): %s", model._meta.model_name, pk, row.attempts, exc)
         return False
     if mine.update(status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None) != 1:

@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from eventweek.outbox import OutboxStatus, claimable, retry_delay
+from eventweek.outbox import OutboxStatus, claimable, record_failure
 from notifications.models import Campaign, CampaignRecipient, CampaignStatus, OptOut
 from notifications.services.campaigns import enqueue_run
 from notifications.services.senders import GatewayError, send_sms
@@ -144,12 +144,7 @@ def _record(in_flight: dict, done: dict, *, block: bool = False, everything: boo
         outcome = future.result()
         mine = _mine(pk, claimed_at)
         if isinstance(outcome, GatewayError):
-            gave_up = not outcome.retryable or attempts >= settings.OUTBOX_MAX_ATTEMPTS
-            mine.update(
-                status=OutboxStatus.GAVE_UP if gave_up else OutboxStatus.FAILED,
-                last_error=str(outcome)[:2000],
-                next_attempt_at=None if gave_up else claimed_at + retry_delay(attempts),
-            )
+            record_failure(mine, attempts, claimed_at, outcome)
             done["failed"] += 1
         else:
             mine.update(

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from eventweek.models import Org
-from eventweek.outbox import OutboxStatus, claimable, deliver
+from eventweek.outbox import claimable, deliver
 from eventweek.phones import normalize_phone
 from notifications.models import Channel, ChannelKind, Delivery
 from notifications.services.contacts import reminder_contacts
@@ -124,7 +124,8 @@ def _mentions(row: Delivery) -> list[str]:
 def send_delivery(delivery_id: int, now=None) -> bool:
     """Claim one delivery and send it; True when this call sent it (a duplicated task, or a row already sent or
     being sent, sends nothing). A refusal is recorded in Chinese with the gateway's answer; one that cannot pass by
-    trying again (a wrong secret, a message too long) is given up at once, anything else is retried with back-off."""
+    trying again (a wrong secret, a message too long) is given up at once (`eventweek.outbox.record_failure`),
+    anything else is retried with back-off."""
     outcome: dict = {}
 
     def send(row: Delivery) -> str:
@@ -153,12 +154,8 @@ def send_delivery(delivery_id: int, now=None) -> bool:
     if deliver(queryset, delivery_id, send, on_sent=on_sent, now=now):
         return True
     error = outcome.get("error")
-    if error is not None:
-        failed = Delivery.objects.filter(pk=delivery_id, attempts=outcome["attempts"])
-        if error.answer is not None:
-            failed.update(last_answer=error.answer.as_text())
-        if not error.retryable:
-            failed.filter(status=OutboxStatus.FAILED).update(status=OutboxStatus.GAVE_UP, next_attempt_at=None)
+    if error is not None and error.answer is not None:
+        Delivery.objects.filter(pk=delivery_id, attempts=outcome["attempts"]).update(last_answer=error.answer.as_text())
     return False
 
 
