@@ -16,7 +16,6 @@ from eventweek.phones import mask_phone
 from notifications.forms_campaigns import SOURCE_XLSX, CampaignForm, OptOutForm, ScheduleForm
 from notifications.services import access, campaigns, optouts
 from notifications.services.campaign_import import read_staff_xlsx, subtree_contacts
-from notifications.services.routing import sms_channel_for
 
 RECIPIENTS_SHOWN = 100
 ACTIONS = {
@@ -60,8 +59,7 @@ def campaign_new(request):
         else:
             messages.success(request, _("已建立公益短信，请核对接收人后发送。"))
             return redirect("notifications:campaign", pk=campaign.pk)
-    channel = sms_channel_for(org)
-    sign = (channel.config or {}).get("sign_name", "") if channel else ""
+    sign = campaigns.message_size(org, "").sign
     return render(request, "notifications/campaigns/new.html", {"form": form, "org": org, "sign": sign})
 
 
