@@ -23,9 +23,8 @@ def weeks_to_summarize(org: Org) -> list[Week]:
     """The weeks whose summary this org writes: its own child weeks, and the weeks above that expect it."""
     own = list(Week.objects.filter(organizer=org, parent__isnull=False).select_related("organizer", "parent"))
     replaced = {week.parent_id for week in own}
-    ancestors = [code for code in org.path.strip("/").split("/") if code and code != org.code]
     above = (
-        Week.objects.filter(organizer__code__in=ancestors)
+        Week.objects.filter(organizer__in=org.ancestors())
         .exclude(pk__in=replaced)
         .select_related("organizer", "parent")
         .prefetch_related("report_orgs")
