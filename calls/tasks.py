@@ -1,14 +1,8 @@
 """Thin tasks: ids in, one service call."""
 
-from calls.models import Call
 from calls.services.certificates import recover_stale_certificates
 from calls.services.certificates import run_certificate_pdf as _run_certificate_pdf
-from calls.services.quotas import remind_due_calls, remind_short
-
-
-def remind_short_orgs(call_id: int) -> int:
-    """Remind the orgs still short of a call's quota (before its deadline)."""
-    return remind_short(Call.objects.get(pk=call_id))
+from calls.services.quotas import remind_due_calls
 
 
 def remind_due() -> int:

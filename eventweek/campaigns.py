@@ -92,13 +92,6 @@ def period_word(week) -> str:
     )
 
 
-def during_text(week) -> str:
-    """节水宣传周期间 / 全国低碳日当天: the phrase prose opens with."""
-    if is_single_day(week) and week.start_date == week.end_date:
-        return _("%(name)s当天") % {"name": campaign_name(week)}
-    return _("%(name)s期间") % {"name": campaign_name(week)}
-
-
 def short_word(week) -> str:
     """宣传周 / 低碳日 / 宣传月: the short name prose uses."""
     return kind_facts(week.kind).short
@@ -114,10 +107,6 @@ def short_during(week) -> str:
 def topic_word(week) -> str:
     """节能 / 节水 / 低碳: what the campaign publicises ("" for 其他)."""
     return kind_facts(week.kind).topic
-
-
-def has_editions(week) -> bool:
-    return bool(kind_facts(week.kind).edition_pattern)
 
 
 def edition_text(week) -> str:

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from audit import actions
 from audit.services.log import log_action
-from eventweek.errors import DomainError
 from eventweek.models import Activity, SpecialDay, Week
 
 # Sent inside the copy's transaction with source, copy, offset (a timedelta) and activities ({old pk: new Activity}):
@@ -176,8 +175,3 @@ def copy_campaign(source: Week, *, actor, offset: datetime.timedelta, slug: str 
             data={"source": source.slug, "offset_days": offset.days, "activities": len(activities)},
         )
     return copy
-
-
-def refuse_as_domain_error(error: ValidationError) -> DomainError:
-    """A copy refused outside a form (the command line): the messages in one Chinese sentence."""
-    return DomainError("；".join(error.messages))
