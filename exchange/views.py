@@ -27,7 +27,6 @@ def exchange_list(request):
 def exchange_detail(request, pk):
     """One exchange: the unit's own registration and record, the registrations below the user, the tally."""
     activity = access.get_exchange_for_user(request.user, pk)
-    root = request.user.org if request.user.org_id and not request.user.is_superuser else activity.week.organizer
     status = request.GET.get("status") or ""
     registrations = access.visible_registrations(request.user, activity)
     if status in Registration.Status.values:
@@ -44,7 +43,7 @@ def exchange_detail(request, pk):
             "registrations": registrations,
             "status": status,
             "statuses": Registration.Status.choices,
-            "tally": tally.build_tally([activity], root),
+            "tally": tally.tally_for_user(request.user, activity),
         },
     )
 
@@ -173,5 +172,4 @@ def picture(request, pk, picture_pk, variant):
 def export_tally(request, pk):
     """The tally of the user's subtree (the organizer's, for a superuser) as .xlsx."""
     activity = access.get_exchange_for_user(request.user, pk)
-    root = request.user.org if request.user.org_id and not request.user.is_superuser else activity.week.organizer
-    return ExchangeTallyExporter(activity, tally.build_tally([activity], root)).response()
+    return ExchangeTallyExporter(activity, tally.tally_for_user(request.user, activity)).response()

@@ -84,6 +84,12 @@ def build_tally(activities: list[Activity], root: Org) -> Tally:
     return tally
 
 
+def tally_for_user(user, activity: Activity) -> Tally:
+    """The activity's tally of the user's subtree (the organizer's, for a superuser or a user without an org)."""
+    root = user.org if user.org_id and not user.is_superuser else activity.week.organizer
+    return build_tally([activity], root)
+
+
 def dashboard_tally(week: Week) -> Tally | None:
     """The week's dashboard block: its organizer's subtree; None without a record there (one query then)."""
     with_records = set(
