@@ -264,8 +264,9 @@ class XlsxExporter:
         return response
 
 
-def content_disposition(filename: str) -> str:
-    """An attachment header for a Chinese file name: an ASCII fallback, then the RFC 5987 filename*."""
+def content_disposition(filename: str, fallback_stem: str = "export") -> str:
+    """An attachment header for a Chinese file name: an ASCII fallback (`fallback_stem` with the file's own
+    extension, for browsers that ignore filename*), then the RFC 5987 filename*. Every download goes through it."""
     stem, dot, suffix = filename.rpartition(".")
-    fallback = f"export.{suffix}" if dot and suffix.isascii() else "export"
+    fallback = f"{fallback_stem}.{suffix.lower()}" if dot and suffix.isascii() else fallback_stem
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"

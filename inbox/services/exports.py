@@ -7,12 +7,11 @@ import datetime
 import io
 import zipfile
 from collections.abc import Iterator
-from urllib.parse import quote
 
 from django.utils.translation import gettext as _
 
 from eventweek.models import Org, Week
-from eventweek.xlsx import DATE, Column, Sheet, XlsxExporter
+from eventweek.xlsx import DATE, Column, Sheet, XlsxExporter, content_disposition
 from inbox.models import InboxEntry
 from reporting.services.highlights import package_entries
 from reporting.summary.docx import DocPicture, SummaryDocument, SummaryDocx
@@ -32,8 +31,7 @@ def chinese_number(n: int) -> str:
 
 def attachment(filename: str) -> str:
     """Content-Disposition for a Chinese file name: an ASCII fallback and the RFC 5987 filename*."""
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"attachment; filename=\"inbox.{suffix}\"; filename*=UTF-8''{quote(filename)}"
+    return content_disposition(filename, fallback_stem="inbox")
 
 
 def package_document(entry: InboxEntry) -> SummaryDocument:

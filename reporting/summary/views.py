@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from eventweek.errors import DomainError, NotFound
+from eventweek.xlsx import content_disposition
 from reporting.models.summaries import Summary, SummaryPdfJob, SummarySubmission
 from reporting.summary.forms import SummaryForm
 from reporting.summary.services import access as summary_access
@@ -239,11 +240,7 @@ def summary_pdf_download(request, slug, code, job_id):
 
 def _disposition(filename: str) -> str:
     """The Chinese name for browsers that read filename*, and "summary" with the same extension for the others."""
-    from pathlib import PurePath
-    from urllib.parse import quote
-
-    fallback = f"summary{PurePath(filename).suffix.lower()}"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    return content_disposition(filename, fallback_stem="summary")
 
 
 @login_required
