@@ -6,6 +6,7 @@ import io
 import shutil
 import subprocess
 import textwrap
+import zlib
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -116,6 +117,9 @@ def draw_card(attempt: Attempt) -> bytes:
 
 
 def _png(image: Image.Image) -> bytes:
+    # Run-length deflate: the card is flat colour with antialiased text, which RLE packs almost as tightly as the
+    # full search (60 KB against 55 KB) in a sixth of the time (9 ms against 55 ms; make bench-quiz, journey phase).
+    # Lossless either way: the pixels are the same.
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG", compress_type=zlib.Z_RLE)
     return out.getvalue()
