@@ -25,13 +25,60 @@ the server and the database), loopback only, bounded in time and count:
   export_peak_mb_10k             export_peak_mb measured the same way for BENCH_EXPORT_SMALL (10,000) attempts: memory
                                  that does not grow with the row count keeps the two close
 
+
+The journey and the burst are phones, not request loops: each simulated participant is a browser (WeChat's on Android:
+its User-Agent, Accept, Accept-Encoding: gzip, deflate, br, Sec-Fetch-*, Origin and Referer headers, its cookie jar, up
+to 6 keep-alive connections, no cache on arrival) going through the same HTTP paths as the page:
+
+  journey_*                      BENCH_JOURNEY (400) participants, BENCH_CLIENTS at a time, each: GET the entry page and
+                                 every file it references (stylesheets, icons, scripts, images; in parallel, first
+                                 visit), POST start (CSRF cookie and token, a name, a phone of its own, a unit from the
+                                 page's select) → 302, GET the paper, the autosaves the page's script sends while the
+                                 20 questions are answered, POST 交卷 → 302, GET the result and what it references that
+                                 the phone does not hold yet (the share card). The autosaves follow the page's timing
+                                 rule (notes POLICY) with N = settings.QUIZ_AUTOSAVE_SECONDS (0, or missing: one send per
+                                 answer after the 300 ms debounce): think times seeded uniform 4–16 s per question and
+                                 one more before 交卷, on a simulated clock, the requests fired back to back; each posts
+                                 FormData(form) (multipart, every answer chosen so far; a multiple-choice question's
+                                 boxes are ticked as one change); a timer still pending at 交卷 is dropped (the submit
+                                 carries every answer).
+  journey_autosave_seconds       the N simulated
+  journey_cpu_ms                 server + database CPU per participant (the processes as for floor_cpu_ms)
+  journey_db_cpu_ms, journey_server_cpu_ms  its two parts
+  journey_requests, journey_kb   requests, and response kilobytes on the wire (status line, headers, body), per
+                                 participant
+  journey_saves                  autosaves per participant
+  journey_participants, journey_participants_per_s  participants run, and how many per second the phase got through
+  journey_vs_floor               journey_cpu_ms / floor_cpu_ms (the floor of the same run)
+  app_nodes_for_peak             430 participants/s × journey_server_cpu_ms ÷ (2 cores × 0.7): two-core app nodes of
+                                 this machine at 70% for the national peak
+  lost_answers                   answers a participant saw as saved (its last acknowledged autosave) or submitted (302
+                                 to the result) that the database does not hold, question by question, after the phase
+  journey_lost_attempts          journey attempts missing, or not submitted though the phone was sent to the result
+  journey_errors                 unexpected statuses and failed connections in the journey
+  journey_generator_cpu_share    the load generator's CPU beside the server's and the database's, in the journey
+  burst_p50_ms, burst_p95_ms     BENCH_BURST (5000) participants arriving open-loop, evenly within BENCH_BURST_SECONDS
+                                 (60): each GETs the entry page and its files, POSTs start, GETs the paper; from its
+                                 first request to the paper received (one that fails or takes over 60 s ranks last)
+  burst_errors                   burst participants that did not get their paper
+  burst_cpu_ms, burst_generator_cpu_share  server + database CPU per burst participant; the generator's share
+
+The server gets QUIZ_START_RATE=100000000/10m: every simulated phone comes from 127.0.0.1, and the per-address start limit
+is there for scripts, not for the bench. The database's CPU counts the PostgreSQL server's shared processes and the
+backends of the scratch database, not backends of other databases on the same server.
+
 Knobs (env): BENCH_SECONDS (per load phase, 8), BENCH_WARMUP (seconds of pings before the floor, 2), BENCH_CLIENTS (16),
 BENCH_WORKERS (CPU count), BENCH_THREADS (4), BENCH_BIG (1000000), BENCH_EXPORT (100000), BENCH_EXPORT_SMALL (10000),
-BENCH_PREFILL (20000 open attempts for the submit phase).
+BENCH_PREFILL (20000 open attempts for the submit phase), BENCH_JOURNEY (400), BENCH_BURST (5000), BENCH_BURST_SECONDS
+(60), BENCH_ONLY (comma list of phases, default all: floor, start, submit, save, journey, burst, pages, export; floor
+always runs; the keys of phases left out are not printed), e.g. BENCH_ONLY=floor,journey,burst for the participant's
+cost alone (about three minutes).
 """
 
 import asyncio
 import datetime
+import gzip
+import html as htmllib
 import http.client
 import os
 import random
@@ -46,6 +93,7 @@ import tempfile
 import time
 import tracemalloc
 import urllib.parse
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +110,17 @@ PREFILL = int(os.environ.get("BENCH_PREFILL", "20000"))
 SAVE_ATTEMPTS = 1000  # open attempts set aside for the autosave phase
 WARMUP = float(os.environ.get("BENCH_WARMUP", "2"))
 MAX_REQUESTS = 200_000  # per phase, whatever the time: the generator is bounded in count as well
+JOURNEY = int(os.environ.get("BENCH_JOURNEY", "400"))
+BURST = int(os.environ.get("BENCH_BURST", "5000"))
+BURST_SECONDS = float(os.environ.get("BENCH_BURST_SECONDS", "60"))
+PHASES = ("floor", "start", "submit", "save", "journey", "burst", "pages", "export")
+ONLY = {"floor"} | {
+    phase.strip() for phase in (os.environ.get("BENCH_ONLY") or ",".join(PHASES)).split(",") if phase.strip()
+}  # floor always runs: journey_vs_floor and submit_vs_floor divide by the floor of the same run
+if ONLY - set(PHASES):
+    raise SystemExit(
+        f"BENCH_ONLY: unknown phase(s) {', '.join(sorted(ONLY - set(PHASES)))}; known: {', '.join(PHASES)}"
+    )
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -128,6 +187,8 @@ def configure(scratch: Scratch) -> dict:
         "DATA_DIR": str(scratch.tmp / "data"),
         "MEDIA_ROOT": str(scratch.tmp / "media"),
         "LOG_LEVEL": "WARNING",
+        # Every simulated phone comes from 127.0.0.1: the per-address start limit would refuse the bench, not a script.
+        "QUIZ_START_RATE": "100000000/10m",
     }
     os.environ.update(env)
     return {**os.environ}
@@ -313,6 +374,7 @@ class Client:
         self.cookies: dict[str, str] = {}
         self.cookie_header = b""
         self.csrf = ""
+        self.received = 0  # response bytes read on this connection (status line, headers, body as framed)
 
     async def connect(self) -> None:
         self.close()
@@ -355,6 +417,7 @@ class Client:
 
     async def _response(self) -> tuple[int, dict[str, str], bytes]:
         head = await self.reader.readuntil(b"\r\n\r\n")
+        self.received += len(head)
         lines = head.decode("latin-1").split("\r\n")
         status = int(lines[0].split(" ", 2)[1])
         headers: dict[str, str] = {}
@@ -375,14 +438,17 @@ class Client:
         if headers.get("transfer-encoding", "").lower() == "chunked":
             chunks = []
             while True:
-                size = int((await self.reader.readuntil(b"\r\n")).split(b";", 1)[0], 16)
+                line = await self.reader.readuntil(b"\r\n")
+                size = int(line.split(b";", 1)[0], 16)
                 chunk = await self.reader.readexactly(size + 2)
+                self.received += len(line) + size + 2
                 if size == 0:
                     break
                 chunks.append(chunk[:-2])
             body = b"".join(chunks)
         else:
             body = await self.reader.readexactly(int(headers.get("content-length", "0")))
+            self.received += len(body)
         if headers.get("connection", "").lower() == "close":
             self.close()
         return status, headers, body
@@ -449,6 +515,8 @@ class Phase:
 
 
 SERVER_PID = 0  # the gunicorn master, once started
+DATABASE_NAME = ""  # the scratch database: PostgreSQL backends of other databases on the same server are not ours
+BACKEND_TITLE = re.compile(r"^postgres: (?:\S+: )?\S+ (\S+) (?:\S+\(\d+\)|\[local\])")
 
 
 def cpu_seconds() -> dict[str, float]:
@@ -474,9 +542,21 @@ def cpu_seconds() -> dict[str, float]:
             used["generator"] += seconds
         elif pid == SERVER_PID or int(fields[1]) == SERVER_PID:
             used["server"] += seconds
-        elif name == "postgres":
+        elif name == "postgres" and not other_database(pid):
             used["database"] += seconds
     return used
+
+
+def other_database(pid: int) -> bool:
+    """Whether this PostgreSQL process is a backend connected to another database than the scratch one (another
+    developer's tests on the same server); the server's shared processes (WAL writer, checkpointer…) count as ours."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            title = cmdline.read().split(b"\0", 1)[0].decode(errors="replace")
+    except OSError:
+        return False
+    match = BACKEND_TITLE.match(title)
+    return bool(match and DATABASE_NAME and match.group(1) != DATABASE_NAME)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -485,6 +565,436 @@ def percentile(values: list[float], p: float) -> float:
         return 0.0
     k = min(len(ordered) - 1, max(0, int(round(p / 100 * len(ordered) + 0.5)) - 1))
     return ordered[k]
+
+
+# -- the participant's journey and the burst, as a phone makes them -----------------------------------------------
+
+# WeChat's in-app browser on Android: the public quiz is reached through official accounts.
+PHONE_UA = (
+    "Mozilla/5.0 (Linux; Android 13; V2148A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 "
+    "MicroMessenger/8.0.47.2560(0x28002F35) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64"
+)
+ACCEPT = {
+    "document": "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
+    "application/signed-exchange;v=b3;q=0.7",
+    "style": "text/css,*/*;q=0.1",
+    "script": "*/*",
+    "image": "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8",
+    "empty": "*/*",
+}
+TAG = re.compile(r"<(link|script|img|input|select|option|form|div)\b([^>]*)>", re.I)
+ATTR = re.compile(r'([\w-]+)\s*=\s*"([^"]*)"')
+MAX_CONNECTIONS = 6  # per host, as a phone's browser opens them (HTTP/1.1)
+PARTICIPANT_TIMEOUT = 60.0  # seconds for one burst participant before it counts as an error
+
+
+def tags(html: str):
+    """(tag, attributes) of the tags the phone acts on, in document order."""
+    for match in TAG.finditer(html):
+        attrs = {key.lower(): htmllib.unescape(value) for key, value in ATTR.findall(match.group(2))}
+        yield match.group(1).lower(), attrs
+
+
+def subresources(html: str) -> list[tuple[str, str]]:
+    """(path, destination) of what the browser fetches for a page: stylesheets, icons, scripts, images (same site)."""
+    found = []
+    for tag, attrs in tags(html):
+        if tag == "link" and attrs.get("rel", "").lower() in ("stylesheet", "icon", "preload", "modulepreload"):
+            url, dest = attrs.get("href", ""), ("style" if attrs["rel"].lower() == "stylesheet" else "image")
+        elif tag == "script":
+            url, dest = attrs.get("src", ""), "script"
+        elif tag == "img":
+            url, dest = attrs.get("src", ""), "image"
+        else:
+            continue
+        if url.startswith("/") and not url.startswith("//") and (url, dest) not in found:
+            found.append((url, dest))
+    return found
+
+
+def decoded(headers: dict, body: bytes) -> str:
+    encoding = headers.get("content-encoding", "").lower()
+    if encoding == "gzip":
+        body = gzip.decompress(body)
+    elif encoding == "deflate":
+        body = zlib.decompress(body)
+    elif encoding == "br":
+        import brotli  # only if the server sends brotli (the phone accepts it)
+
+        body = brotli.decompress(body)
+    return body.decode("utf-8")
+
+
+class Phone:
+    """One participant's browser: its cookies, up to six keep-alive connections, the files it already holds, and the
+    request headers a phone sends (navigation, subresource, fetch). Counts requests and response bytes on the wire."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.origin = f"http://127.0.0.1:{port}"
+        self.jar: dict[str, str] = {}
+        self.connections: list[Client] = []
+        self.held: set[str] = set()
+        self.requests = 0
+        self.received = 0
+
+    def close(self) -> None:
+        for connection in self.connections:
+            connection.close()
+
+    def raw(self, method, path, dest, referer="", body=b"", content_type="", navigate=True) -> bytes:
+        lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}", "Connection: keep-alive"]
+        if method == "POST":
+            lines += [f"Content-Length: {len(body)}"]
+            if navigate:
+                lines += ["Cache-Control: max-age=0"]
+            lines += [f"Origin: {self.origin}", f"Content-Type: {content_type}"]
+        if dest == "document":
+            lines += ["Upgrade-Insecure-Requests: 1"]
+        lines += [f"User-Agent: {PHONE_UA}", f"Accept: {ACCEPT[dest]}", "X-Requested-With: com.tencent.mm"]
+        site = "same-origin" if referer else "none"
+        if dest == "document":
+            lines += [
+                f"Sec-Fetch-Site: {site}",
+                "Sec-Fetch-Mode: navigate",
+                "Sec-Fetch-User: ?1",
+                "Sec-Fetch-Dest: document",
+            ]
+        else:
+            mode = "cors" if dest == "empty" else "no-cors"
+            lines += [f"Sec-Fetch-Site: {site}", f"Sec-Fetch-Mode: {mode}", f"Sec-Fetch-Dest: {dest}"]
+        if referer:
+            lines += [f"Referer: {self.origin}{referer}"]
+        lines += ["Accept-Encoding: gzip, deflate, br", "Accept-Language: zh-CN,zh;q=0.9,en-US;q=0.8,en;q=0.7"]
+        if self.jar:
+            lines += ["Cookie: " + "; ".join(f"{k}={v}" for k, v in self.jar.items())]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+    def connection(self, index: int) -> Client:
+        while len(self.connections) <= index:
+            client = Client(self.port)
+            client.cookies = self.jar  # one cookie jar for the phone, whichever connection a response came on
+            self.connections.append(client)
+        return self.connections[index]
+
+    async def send(self, raw: bytes, index: int = 0) -> tuple[int, dict, bytes]:
+        client = self.connection(index)
+        before = client.received
+        response = await client.send(raw)
+        self.requests += 1
+        self.received += client.received - before
+        return response
+
+    async def page(self, method, path, referer="", body=b"", content_type="") -> tuple[int, dict, str]:
+        """A navigation: the document, then (on 200) its subresources the phone does not hold yet, in parallel on up
+        to MAX_CONNECTIONS connections. Returns the status, headers and the decoded HTML (empty unless 200)."""
+        status, headers, raw_body = await self.send(self.raw(method, path, "document", referer, body, content_type))
+        if status != 200:
+            return status, headers, ""
+        html = decoded(headers, raw_body)
+        wanted = [(url, dest) for url, dest in subresources(html) if url not in self.held]
+        self.held.update(url for url, _dest in wanted)
+        failed = 0
+
+        async def lane(index):
+            nonlocal failed
+            for url, dest in wanted[index::MAX_CONNECTIONS]:
+                if (await self.send(self.raw("GET", url, dest, path), index))[0] != 200:
+                    failed += 1
+
+        await asyncio.gather(*(lane(index) for index in range(min(MAX_CONNECTIONS, len(wanted)))))
+        if failed:
+            return 599, headers, html
+        return status, headers, html
+
+    async def form_post(self, path, fields: list[tuple[str, str]], referer) -> tuple[int, dict]:
+        """A form submission (application/x-www-form-urlencoded, the fields in document order)."""
+        body = urllib.parse.urlencode(fields).encode()
+        raw = self.raw("POST", path, "document", referer, body, "application/x-www-form-urlencoded")
+        status, headers, _body = await self.send(raw)
+        return status, headers
+
+    async def fetch_form_data(self, path, fields: list[tuple[str, str]], referer) -> tuple[int, bytes]:
+        """fetch(url, {method: "POST", body: new FormData(form)}): multipart/form-data with a WebKit boundary."""
+        boundary = "----WebKitFormBoundary" + secrets.token_urlsafe(12)[:16]
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+            for name, value in fields
+        ]
+        body = ("".join(parts) + f"--{boundary}--\r\n").encode()
+        raw = self.raw("POST", path, "empty", referer, body, f"multipart/form-data; boundary={boundary}", False)
+        status, _headers, response = await self.send(raw)
+        return status, response
+
+
+class Paper:
+    """The paper page's form as the phone sees it: its inputs in document order, and the save and submit URLs."""
+
+    def __init__(self, html: str):
+        self.inputs: list[dict] = []  # each {"type", "name", "value"}
+        self.questions: dict[str, list[str]] = {}  # q_<id> → shown values, in page order
+        self.kinds: dict[str, str] = {}
+        self.save_url = self.action = ""
+        self.save_every: int | None = None
+        for tag, attrs in tags(html):
+            if tag == "div" and attrs.get("id") == "quiz-bar":
+                self.save_url = attrs.get("data-save-url", "")
+                every = attrs.get("data-save-every")
+                self.save_every = int(every) if every and every.isdigit() else None
+            elif tag == "form" and attrs.get("id") == "quiz-form":
+                self.action = attrs.get("action", "")
+            elif tag == "input" and attrs.get("name"):
+                self.inputs.append(attrs)
+                kind = attrs.get("type", "text").lower()
+                if kind in ("radio", "checkbox"):
+                    self.questions.setdefault(attrs["name"], []).append(attrs.get("value", "on"))
+                    self.kinds[attrs["name"]] = kind
+
+    def fields(self, chosen: dict[str, list[str]]) -> list[tuple[str, str]]:
+        """What FormData(form) and a form submission carry: hidden inputs, and checked boxes, in document order."""
+        out = []
+        for attrs in self.inputs:
+            kind = attrs.get("type", "text").lower()
+            if kind in ("radio", "checkbox"):
+                if attrs.get("value", "on") in chosen.get(attrs["name"], ()):
+                    out.append((attrs["name"], attrs.get("value", "on")))
+            elif kind != "submit":
+                out.append((attrs["name"], attrs.get("value", "")))
+        return out
+
+
+def autosave_schedule(answer_times: list[float], submit_at: float, every: float) -> list[tuple[float, int]]:
+    """The paper page's timing rule (notes POLICY): the sends (time, answers given by then) while the questions are
+    answered at answer_times and the paper is submitted at submit_at. every=0 is the old rule: each change sends after a
+    300 ms debounce. Otherwise a change sends at once if nothing was sent yet or ≥ every s have passed since the last
+    send started, else one send is scheduled at last + every (one pending timer); leaving the page on submit drops a
+    timer still pending (the submit carries every answer)."""
+    if not every:
+        sends = []
+        for i, at in enumerate(answer_times):
+            nxt = answer_times[i + 1] if i + 1 < len(answer_times) else submit_at
+            if at + 0.3 < nxt:  # a later change within 300 ms restarts the debounce
+                sends.append((at + 0.3, i + 1))
+        return sends
+    sends: list[tuple[float, int]] = []
+    last = pending = None
+    for i, at in enumerate(answer_times):
+        if pending is not None and pending <= at:
+            sends.append((pending, sum(1 for t in answer_times if t <= pending)))
+            last, pending = pending, None
+        if last is None or at - last >= every:
+            sends.append((at, i + 1))
+            last = at
+        elif pending is None:
+            pending = last + every
+    if pending is not None and pending < submit_at:
+        sends.append((pending, len(answer_times)))
+    return sends
+
+
+async def journey_one(port: int, entry: str, number: int, every: float) -> dict:
+    """One participant's whole visit, as a phone makes it; returns what it saw (for lost_answers) and what it cost."""
+    rng = random.Random(number)
+    phone = Phone(port)
+    seen = {"token": "", "acked": {}, "submitted": {}, "saves": 0, "errors": 0}
+    try:
+        status, _headers, html = await phone.page("GET", entry)
+        if status != 200:
+            seen["errors"] += 1
+            return seen
+        csrf = CSRF_INPUT.search(html).group(1)
+        orgs = [attrs["value"] for tag, attrs in tags(html) if tag == "option" and attrs.get("value")]
+        fields = [
+            ("csrfmiddlewaretoken", csrf),
+            ("name", "压测"),
+            ("phone", f"18{number:09d}"),
+            ("org", rng.choice(orgs)),
+        ]
+        status, headers = await phone.form_post(entry, fields, entry)
+        if status != 302:
+            seen["errors"] += 1
+            return seen
+        paper_path = headers["location"]
+        seen["token"] = paper_path.rstrip("/").rsplit("/", 1)[-1]
+        status, _headers, html = await phone.page("GET", paper_path, entry)  # the redirect keeps the POST's referrer
+        if status != 200:
+            seen["errors"] += 1
+            return seen
+        paper = Paper(html)
+        if paper.save_every is not None and paper.save_every != every:
+            log(f"the page says data-save-every={paper.save_every}, settings say {every:g}: simulating {every:g}")
+        names = list(paper.questions)
+        chosen: dict[str, list[str]] = {}
+        picks = []
+        for name in names:
+            values = paper.questions[name]
+            if paper.kinds[name] == "checkbox":
+                picks.append(sorted(rng.sample(values, rng.randint(1, len(values))), key=values.index))
+            else:
+                picks.append([rng.choice(values)])
+        clock, answer_times = 0.0, []
+        for _name in names:
+            clock += rng.uniform(4, 16)
+            answer_times.append(clock)
+        submit_at = clock + rng.uniform(4, 16)  # a last look over the sheet, 交卷, the confirmation
+        for _at, given in autosave_schedule(answer_times, submit_at, every):
+            chosen = {name: picks[i] for i, name in enumerate(names[:given])}
+            status, body = await phone.fetch_form_data(paper.save_url, paper.fields(chosen), paper_path)
+            seen["saves"] += 1
+            if status == 200 and body.startswith(b'{"ok": true'):
+                seen["acked"] = dict(chosen)
+            else:
+                seen["errors"] += 1
+        chosen = {name: picks[i] for i, name in enumerate(names)}
+        status, headers = await phone.form_post(paper.action, paper.fields(chosen), paper_path)
+        if status != 302 or not headers.get("location", "").endswith("/result/"):
+            seen["errors"] += 1
+            return seen
+        seen["submitted"] = chosen
+        status, _headers, _html = await phone.page("GET", headers["location"], paper_path)
+        if status != 200:
+            seen["errors"] += 1
+        return seen
+    except (OSError, asyncio.IncompleteReadError, ValueError, AttributeError, KeyError, IndexError):
+        seen["errors"] += 1
+        return seen
+    finally:
+        phone.close()
+        seen["requests"], seen["received"] = phone.requests, phone.received
+
+
+def run_journey(port: int, slug: str) -> dict:
+    """BENCH_JOURNEY participants, BENCH_CLIENTS at a time, each through journey_one; CPU over the phase."""
+    from django.conf import settings
+
+    every = float(getattr(settings, "QUIZ_AUTOSAVE_SECONDS", 0) or 0)
+    entry = f"/quiz/{slug}/"
+    numbers = iter(range(JOURNEY))
+    seen: list[dict] = []
+
+    async def lane():
+        for number in numbers:
+            seen.append(await journey_one(port, entry, number, every))
+
+    async def run():
+        await asyncio.gather(*(lane() for _ in range(CLIENTS)))
+
+    before = cpu_seconds()
+    began = time.perf_counter()
+    asyncio.run(run())
+    elapsed = time.perf_counter() - began
+    after = cpu_seconds()
+    used = {group: after[group] - before.get(group, 0.0) for group in after}
+    people = max(len(seen), 1)
+    server_ms, db_ms = used.get("server", 0) * 1000 / people, used.get("database", 0) * 1000 / people
+    lost, missing = lost_answers(seen)
+    return {
+        "journey_autosave_seconds": every,
+        "journey_participants": len(seen),
+        "journey_cpu_ms": server_ms + db_ms,
+        "journey_db_cpu_ms": db_ms,
+        "journey_server_cpu_ms": server_ms,
+        "journey_requests": sum(s["requests"] for s in seen) / people,
+        "journey_kb": sum(s["received"] for s in seen) / 1024 / people,
+        "journey_saves": sum(s["saves"] for s in seen) / people,
+        "journey_participants_per_s": len(seen) / elapsed,
+        "journey_errors": sum(s["errors"] for s in seen),
+        "journey_generator_cpu_share": used.get("generator", 0)
+        / max(used.get("server", 0) + used.get("database", 0), 1e-9),
+        "app_nodes_for_peak": 430 * server_ms / 1000 / (2 * 0.7),
+        "lost_answers": lost,
+        "journey_lost_attempts": missing,
+        "journey_s": elapsed,
+    }
+
+
+def lost_answers(seen: list[dict]) -> tuple[int, int]:
+    """Answers the participants saw as saved (their last acknowledged autosave) or submitted (302 to the result) that
+    the database does not hold, question by question (shown letters mapped to the bank's through the stored paper);
+    and attempts missing, or not submitted though the phone was sent to the result."""
+    from quiz.models import LETTERS, Attempt
+
+    held = {
+        token: (answers, status, paper)
+        for token, answers, status, paper in Attempt.objects.filter(
+            token__in=[s["token"] for s in seen if s["token"]]
+        ).values_list("token", "answers", "status", "paper")
+    }
+    lost = missing = 0
+    for s in seen:
+        expected = s["submitted"] or s["acked"]
+        if not s["token"]:
+            continue
+        if s["token"] not in held:
+            missing += 1
+            lost += len(expected)
+            continue
+        answers, status, paper = held[s["token"]]
+        if s["submitted"] and status != "submitted":
+            missing += 1
+        shown = {str(item["q"]): item["o"] for item in paper}
+        for name, values in expected.items():
+            qid = name[2:]
+            bank = "".join(sorted(LETTERS[shown[qid][LETTERS.index(v)]] for v in values if v))
+            if answers.get(qid) != bank:
+                lost += 1
+    return lost, missing
+
+
+async def burst_one(port: int, entry: str, number: int, at: float, orgs: list[str]) -> float | None:
+    """One participant of the burst: at its time, the entry page with its files, start, the paper; seconds from the
+    first request to the paper received (None on any error or after PARTICIPANT_TIMEOUT)."""
+    await asyncio.sleep(max(0.0, at - time.perf_counter()))
+    phone = Phone(port)
+    began = time.perf_counter()
+    try:
+        async with asyncio.timeout(PARTICIPANT_TIMEOUT):
+            status, _headers, html = await phone.page("GET", entry)
+            if status != 200:
+                return None
+            csrf = CSRF_INPUT.search(html).group(1)
+            fields = [("csrfmiddlewaretoken", csrf), ("name", "压测"), ("phone", f"16{number:09d}"),
+                      ("org", orgs[number % len(orgs)])]  # fmt: skip
+            status, headers = await phone.form_post(entry, fields, entry)
+            if status != 302:
+                return None
+            status, _headers, _html = await phone.page("GET", headers["location"], entry)
+            return time.perf_counter() - began if status == 200 else None
+    except (OSError, asyncio.IncompleteReadError, ValueError, AttributeError, KeyError, TimeoutError):
+        return None
+    finally:
+        phone.close()
+
+
+def run_burst(port: int, slug: str, orgs: list[int]) -> dict:
+    """BENCH_BURST participants arriving open-loop, evenly within BENCH_BURST_SECONDS."""
+    entry = f"/quiz/{slug}/"
+    gap = BURST_SECONDS / max(BURST, 1)
+    org_values = [str(pk) for pk in orgs]
+
+    async def run():
+        start = time.perf_counter() + 0.5
+        return await asyncio.gather(*(burst_one(port, entry, n, start + n * gap, org_values) for n in range(BURST)))
+
+    before = cpu_seconds()
+    began = time.perf_counter()
+    latencies = asyncio.run(run())
+    elapsed = time.perf_counter() - began
+    after = cpu_seconds()
+    used = {group: after[group] - before.get(group, 0.0) for group in after}
+    ok = [t for t in latencies if t is not None]
+    failed = len(latencies) - len(ok)
+    ranked = ok + [float("inf")] * failed  # a participant who never got the paper is slower than any who did
+    return {
+        "burst_p50_ms": percentile(ranked, 50) * 1000,
+        "burst_p95_ms": percentile(ranked, 95) * 1000,
+        "burst_errors": failed,
+        "burst_cpu_ms": (used.get("server", 0) + used.get("database", 0)) * 1000 / max(len(latencies), 1),
+        "burst_generator_cpu_share": used.get("generator", 0)
+        / max(used.get("server", 0) + used.get("database", 0), 1e-9),
+        "burst_s": elapsed,
+    }
 
 
 def run_load(port: int, slug: str, org_ids: list[int]) -> dict:
@@ -510,6 +1020,7 @@ def run_load(port: int, slug: str, org_ids: list[int]) -> dict:
     # Starts: each client fetches the entry page once (CSRF cookie and token), then signs up new phones.
     entry = f"/quiz/{slug}/"
     tokens: dict[str, str] = {}  # token → phone
+    submitted: list[str] = []
 
     async def prepare(client):
         status, _headers, body = await client.request("GET", entry)
@@ -526,11 +1037,44 @@ def run_load(port: int, slug: str, org_ids: list[int]) -> dict:
             tokens[headers["location"].rstrip("/").rsplit("/", 1)[-1]] = phone
         return status
 
-    starts = Phase(port, start, prepare)
-    elapsed = starts.run()
-    results["start_rps"] = starts.count / elapsed
-    errors += starts.errors
-    log(f"{len(tokens)} attempts started")
+    if "start" in ONLY:
+        starts = Phase(port, start, prepare)
+        elapsed = starts.run()
+        results["start_rps"] = starts.count / elapsed
+        errors += starts.errors
+        log(f"{len(tokens)} attempts started")
+    if "submit" in ONLY or "save" in ONLY:
+        errors += submit_and_save(port, slug, prepare, results, submitted)
+    if "journey" in ONLY:
+        log(f"journey: {JOURNEY} participants, {CLIENTS} at a time")
+        results.update(run_journey(port, slug))
+        results["journey_vs_floor"] = results["journey_cpu_ms"] / max(results["floor_cpu_ms"], 1e-9)
+        log(f"journey took {results['journey_s']:.1f}s")
+    if "burst" in ONLY:
+        log(f"burst: {BURST} participants within {BURST_SECONDS:g}s")
+        results.update(run_burst(port, slug, org_ids))
+        log(f"burst took {results['burst_s']:.1f}s")
+    results["errors"] = errors
+
+    # Lost: a started attempt missing or held twice, a submitted one not held as submitted.
+    held = Attempt.objects.filter(quiz__slug=slug)
+    held_tokens = set(held.values_list("token", flat=True))
+    missing_started = sum(1 for token in tokens if token not in held_tokens)
+    results["attempts_started"], results["attempts_submitted"] = len(tokens), len(submitted)
+    submitted_held = set(held.filter(token__in=submitted, status="submitted").values_list("token", flat=True))
+    missing_submitted = len(set(submitted) - submitted_held)
+    phones = list(held.values_list("phone", flat=True))
+    duplicates = len(phones) - len(set(phones))
+    results["lost_attempts"] = missing_started + missing_submitted + duplicates
+    return results
+
+
+def submit_and_save(port: int, slug: str, prepare, results: dict, submitted: list[str]) -> int:
+    """The submit and autosave phases (on the open attempts: the prefilled ones and those the start phase made);
+    fills results, appends the submitted tokens; returns the errors."""
+    from quiz.models import Attempt
+
+    errors = 0
 
     # Submits: the started attempts and the prefilled ones, answered at random (the paper as the page shows it).
     # The bodies are encoded before the clock starts; each client adds its own cookies and CSRF token.
@@ -560,7 +1104,6 @@ def run_load(port: int, slug: str, org_ids: list[int]) -> dict:
         )
         for token, attempt in open_attempts.items()
     }
-    submitted: list[str] = []
 
     async def submit(client, index, n):
         if not queue:
@@ -572,16 +1115,18 @@ def run_load(port: int, slug: str, org_ids: list[int]) -> dict:
             submitted.append(token)
         return status
 
-    submits = Phase(port, submit, prepare)
-    elapsed = submits.run()
-    results["submit_rps"] = submits.count / elapsed
-    for p in (50, 95, 99):
-        results[f"submit_p{p}_ms"] = percentile(submits.latencies, p) * 1000
-    results["submit_vs_floor"] = results["submit_rps"] / results["floor_rps"] if results["floor_rps"] else 0
-    results["submit_cpu_ms"] = submits.cpu_ms("server", "database")
-    results["submit_db_cpu_ms"] = submits.cpu_ms("database")
-    results["generator_cpu_share"] = submits.cpu_ms("generator") / max(submits.cpu_ms("server", "database"), 1e-9)
-    errors += submits.errors
+    if "submit" in ONLY:
+        submits = Phase(port, submit, prepare)
+        elapsed = submits.run()
+        results["submit_rps"] = submits.count / elapsed
+        for p in (50, 95, 99):
+            results[f"submit_p{p}_ms"] = percentile(submits.latencies, p) * 1000
+        results["submit_vs_floor"] = results["submit_rps"] / results["floor_rps"] if results["floor_rps"] else 0
+        results["submit_cpu_ms"] = submits.cpu_ms("server", "database")
+        results["submit_db_cpu_ms"] = submits.cpu_ms("database")
+        results["generator_cpu_share"] = submits.cpu_ms("generator") / max(submits.cpu_ms("server", "database"), 1e-9)
+        errors += submits.errors
+        log(f"{len(submitted)} attempts submitted, {len(queue)} left unsubmitted")
 
     # Autosaves: each client saves one paper again and again, as quiz.js posts it on every change (→ 200 JSON).
     saved: set[str] = set()
@@ -594,31 +1139,19 @@ def run_load(port: int, slug: str, org_ids: list[int]) -> dict:
             saved.add(token)
         return status
 
-    saves = Phase(port, save, prepare)
-    elapsed = saves.run() if saving else 1.0
-    results["save_rps"] = saves.count / elapsed
-    results["save_p95_ms"] = percentile(saves.latencies, 95) * 1000
-    results["save_cpu_ms"] = saves.cpu_ms("server", "database")
-    errors += saves.errors
-    results["errors"] = errors
-    # A save answered ok must hold the posted answers.
-    held_answers = dict(Attempt.objects.filter(token__in=saved).values_list("token", "answers"))
-    results["lost_saves"] = sum(
-        1 for token in saved if held_answers.get(token) != {key[2:]: value for key, value in answered[token]}
-    )
-
-    # Lost: a started attempt missing or held twice, a submitted one not held as submitted.
-    held = Attempt.objects.filter(quiz__slug=slug)
-    held_tokens = set(held.values_list("token", flat=True))
-    missing_started = sum(1 for token in tokens if token not in held_tokens)
-    results["attempts_started"], results["attempts_submitted"] = len(tokens), len(submitted)
-    submitted_held = set(held.filter(token__in=submitted, status="submitted").values_list("token", flat=True))
-    missing_submitted = len(set(submitted) - submitted_held)
-    phones = list(held.values_list("phone", flat=True))
-    duplicates = len(phones) - len(set(phones))
-    results["lost_attempts"] = missing_started + missing_submitted + duplicates
-    log(f"{len(submitted)} attempts submitted, {len(queue)} left unsubmitted")
-    return results
+    if "save" in ONLY:
+        saves = Phase(port, save, prepare)
+        elapsed = saves.run() if saving else 1.0
+        results["save_rps"] = saves.count / elapsed
+        results["save_p95_ms"] = percentile(saves.latencies, 95) * 1000
+        results["save_cpu_ms"] = saves.cpu_ms("server", "database")
+        errors += saves.errors
+        # A save answered ok must hold the posted answers.
+        held_answers = dict(Attempt.objects.filter(token__in=saved).values_list("token", "answers"))
+        results["lost_saves"] = sum(
+            1 for token in saved if held_answers.get(token) != {key[2:]: value for key, value in answered[token]}
+        )
+    return errors
 
 
 # -- pages and exports over many attempts -------------------------------------------------------------------------
@@ -726,15 +1259,17 @@ def main() -> None:
         call_command("migrate", verbosity=0, interactive=False)
         call_command("collectstatic", verbosity=0, interactive=False)
         quiz = seed_live_quiz()
-        prefill_open_attempts(quiz, PREFILL)
+        if "submit" in ONLY or "save" in ONLY:
+            prefill_open_attempts(quiz, PREFILL)
         org_ids = list(Org.objects.values_list("pk", flat=True))
         from django.db import connections
 
         connections.close_all()
         port = free_port()
         server = start_gunicorn(env, port)
-        global SERVER_PID
+        global SERVER_PID, DATABASE_NAME
         SERVER_PID = server.pid
+        DATABASE_NAME = scratch.name if scratch.pg else ""
         log(
             f"gunicorn on 127.0.0.1:{port}, {WORKERS} workers × {THREADS} threads; {CLIENTS} clients, {SECONDS:g}s per phase"
         )
@@ -744,16 +1279,18 @@ def main() -> None:
         server = None
 
         closes = timezone.now() - datetime.timedelta(hours=2)
-        big = closed_quiz("bench-big", closes)
-        seconds = bulk_attempts(big, BIG, closes)
-        log(f"{BIG} attempts inserted in {seconds:.1f}s")
-        results.update(time_pages(big))
-        export = closed_quiz("bench-export", closes)
-        bulk_attempts(export, EXPORT_ROWS, closes)
-        results.update(time_export(export))
-        small = closed_quiz("bench-export-small", closes)
-        bulk_attempts(small, EXPORT_ROWS_SMALL, closes)
-        results.update(export_peak_small(small))
+        if "pages" in ONLY:
+            big = closed_quiz("bench-big", closes)
+            seconds = bulk_attempts(big, BIG, closes)
+            log(f"{BIG} attempts inserted in {seconds:.1f}s")
+            results.update(time_pages(big))
+        if "export" in ONLY:
+            export = closed_quiz("bench-export", closes)
+            bulk_attempts(export, EXPORT_ROWS, closes)
+            results.update(time_export(export))
+            small = closed_quiz("bench-export-small", closes)
+            bulk_attempts(small, EXPORT_ROWS_SMALL, closes)
+            results.update(export_peak_small(small))
 
         for key in (
             "attempts_started", "attempts_submitted", "floor_rps", "start_rps", "submit_rps", "submit_p50_ms", "submit_p95_ms", "submit_p99_ms",
@@ -761,7 +1298,14 @@ def main() -> None:
             "save_rps", "save_p95_ms", "save_cpu_ms", "errors", "lost_attempts", "lost_saves", "leaderboard_ms", "participation_ms",
             "participation_rollup_s", "export_s", "bare_openpyxl_s", "export_vs_bare", "export_peak_mb",
             "export_peak_mb_10k",
+            "journey_autosave_seconds", "journey_participants", "journey_cpu_ms", "journey_db_cpu_ms",
+            "journey_server_cpu_ms", "journey_requests", "journey_kb", "journey_saves", "journey_participants_per_s",
+            "journey_vs_floor", "app_nodes_for_peak", "lost_answers", "journey_lost_attempts", "journey_errors",
+            "journey_generator_cpu_share", "burst_p50_ms", "burst_p95_ms", "burst_errors", "burst_cpu_ms",
+            "burst_generator_cpu_share",
         ):  # fmt: skip
+            if key not in results:  # a phase left out by BENCH_ONLY
+                continue
             value = results[key]
             print(f"{key}={value}" if isinstance(value, int) else f"{key}={value:.2f}", flush=True)
     finally:
