@@ -24,7 +24,19 @@ from eventweek.services.access import get_week_for_user, weeks_for_user
 from quiz import bank, exporters
 from quiz.forms import CodeForm, DrawForm, ExportForm, ImportForm, QuizForm, StartForm
 from quiz.models import AccessCode, Attempt, ExportJob, Quiz
-from quiz.services import access, attempts, charts, draw, participation, public, results, resume, setup, sheet
+from quiz.services import (
+    access,
+    attempts,
+    charts,
+    draw,
+    paper_html,
+    participation,
+    public,
+    results,
+    resume,
+    setup,
+    sheet,
+)
 from quiz.services import share_card as share_card_service
 from quiz.services import status as quiz_status
 from quiz.services.grading import TokenMismatch
@@ -164,6 +176,7 @@ def paper(request, token):
             "quiz": attempt.quiz,
             "attempt": attempt,
             "questions": questions,
+            "blocks": paper_html.paper_blocks(attempt.quiz_id, attempt.quiz.bank_version, questions),
             "answered": {q["number"] for q in questions if any(o["checked"] for o in q["options"])},
             "sheet": sheet.sheet_for(attempt),
             "remaining": remaining,

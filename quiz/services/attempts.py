@@ -165,6 +165,7 @@ def paper_questions(attempt: Attempt) -> list[dict]:
             {
                 "number": number,
                 "id": question.pk,
+                "order": tuple(item["o"]),
                 "field": f"{ANSWER_PREFIX}{question.pk}",
                 "kind": question.kind,
                 "kind_label": question.kind_label,
