@@ -59,13 +59,18 @@ to 6 keep-alive connections, no cache on arrival) going through the same HTTP pa
   journey_generator_cpu_share    the load generator's CPU beside the server's and the database's, in the journey
   burst_p50_ms, burst_p95_ms     BENCH_BURST (5000) participants arriving open-loop, evenly within BENCH_BURST_SECONDS
                                  (60): each GETs the entry page and its files, POSTs start, GETs the paper; from its
-                                 first request to the paper received (one that fails or takes over 60 s ranks last)
+                                 first request to the paper received (one that fails or takes over 60 s ranks last:
+                                 inf when more than 5% never got their paper)
   burst_errors                   burst participants that did not get their paper
   burst_cpu_ms, burst_generator_cpu_share  server + database CPU per burst participant; the generator's share
+  burst_start_lag_p95_ms         how late the generator let participants begin (its event loop behind schedule): near
+                                 0 when the generator is not the bottleneck
 
-The server gets QUIZ_START_RATE=100000000/10m: every simulated phone comes from 127.0.0.1, and the per-address start limit
-is there for scripts, not for the bench. The database's CPU counts the PostgreSQL server's shared processes and the
-backends of the scratch database, not backends of other databases on the same server.
+The burst raises the generator's CPU priority (nice -10, when run as root) so that it is not the bottleneck on a
+shared machine; burst_start_lag_p95_ms shows whether it was. The server gets QUIZ_START_RATE=100000000/10m: every
+simulated phone comes from 127.0.0.1, and the per-address start limit is there for scripts, not for the bench. The
+database's CPU counts the PostgreSQL server's shared processes and the backends of the scratch database, not backends
+of other databases on the same server.
 
 Knobs (env): BENCH_SECONDS (per load phase, 8), BENCH_WARMUP (seconds of pings before the floor, 2), BENCH_CLIENTS (16),
 BENCH_WORKERS (CPU count), BENCH_THREADS (4), BENCH_BIG (1000000), BENCH_EXPORT (100000), BENCH_EXPORT_SMALL (10000),
@@ -942,12 +947,14 @@ def lost_answers(seen: list[dict]) -> tuple[int, int]:
     return lost, missing
 
 
-async def burst_one(port: int, entry: str, number: int, at: float, orgs: list[str]) -> float | None:
+async def burst_one(port: int, entry: str, number: int, at: float, orgs: list[str], lags: list[float]) -> float | None:
     """One participant of the burst: at its time, the entry page with its files, start, the paper; seconds from the
-    first request to the paper received (None on any error or after PARTICIPANT_TIMEOUT)."""
+    first request to the paper received (None on any error or after PARTICIPANT_TIMEOUT). Appends to lags how late
+    the generator let it begin."""
     await asyncio.sleep(max(0.0, at - time.perf_counter()))
     phone = Phone(port)
     began = time.perf_counter()
+    lags.append(began - at)
     try:
         async with asyncio.timeout(PARTICIPANT_TIMEOUT):
             status, _headers, html = await phone.page("GET", entry)
@@ -972,11 +979,19 @@ def run_burst(port: int, slug: str, orgs: list[int]) -> dict:
     entry = f"/quiz/{slug}/"
     gap = BURST_SECONDS / max(BURST, 1)
     org_values = [str(pk) for pk in orgs]
+    lags: list[float] = []
 
     async def run():
         start = time.perf_counter() + 0.5
-        return await asyncio.gather(*(burst_one(port, entry, n, start + n * gap, org_values) for n in range(BURST)))
+        participants = (burst_one(port, entry, n, start + n * gap, org_values, lags) for n in range(BURST))
+        return await asyncio.gather(*participants)
 
+    # The generator goes first for the CPUs (as a separate load machine would): its event loop late by seconds would
+    # be counted as the server's latency. The server started before this, at the usual priority.
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, -10)
+    except (OSError, AttributeError):
+        log("could not raise the generator's priority (needs root): burst_start_lag_p95_ms tells whether it lagged")
     before = cpu_seconds()
     began = time.perf_counter()
     latencies = asyncio.run(run())
@@ -993,6 +1008,7 @@ def run_burst(port: int, slug: str, orgs: list[int]) -> dict:
         "burst_cpu_ms": (used.get("server", 0) + used.get("database", 0)) * 1000 / max(len(latencies), 1),
         "burst_generator_cpu_share": used.get("generator", 0)
         / max(used.get("server", 0) + used.get("database", 0), 1e-9),
+        "burst_start_lag_p95_ms": percentile(lags, 95) * 1000,
         "burst_s": elapsed,
     }
 
@@ -1302,7 +1318,7 @@ def main() -> None:
             "journey_server_cpu_ms", "journey_requests", "journey_kb", "journey_saves", "journey_participants_per_s",
             "journey_vs_floor", "app_nodes_for_peak", "lost_answers", "journey_lost_attempts", "journey_errors",
             "journey_generator_cpu_share", "burst_p50_ms", "burst_p95_ms", "burst_errors", "burst_cpu_ms",
-            "burst_generator_cpu_share",
+            "burst_generator_cpu_share", "burst_start_lag_p95_ms",
         ):  # fmt: skip
             if key not in results:  # a phase left out by BENCH_ONLY
                 continue
