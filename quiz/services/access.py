@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from eventweek.errors import DomainError, NotFound
 from eventweek.services.access import weeks_for_user
 from quiz.models import Attempt, ExportJob, PrizeDraw, Question, Quiz
+from quiz.services.public import get_attempt_quiz
 
 
 def quizzes_for_user(user):
@@ -99,9 +100,13 @@ def require_quiz_admin(user) -> None:
 def get_attempt(token: str) -> Attempt:
     """An attempt by its unguessable token (the token is the participant's only credential); NotFound when unknown."""
     try:
-        return Attempt.objects.select_related("quiz__activity", "quiz__week", "org").get(token=token)
+        attempt = Attempt.objects.select_related("org").get(token=token)
     except Attempt.DoesNotExist:
         raise NotFound(_("没有这份答卷。")) from None
+    # The quiz from the per-process hold (quiz.services.public): the four-table join cost more than the page's own
+    # query, and every participant of a quiz reads the same quiz row.
+    attempt.quiz = get_attempt_quiz(attempt.quiz_id)
+    return attempt
 
 
 def attempt_of_cookie(quiz: Quiz, token: str | None) -> Attempt | None:

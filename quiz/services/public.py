@@ -1,7 +1,8 @@
 """What every participant's entry page and start read, held for a few seconds per process.
 
 The public quiz by slug (with week, organizer and activity) and the units of its organizer's subtree: building those
-queries took more of the worker than the start's own insert. Saving a quiz, week, activity or unit, or changing a bank,
+queries took more of the worker than the start's own insert. An attempt's quiz by id likewise (the paper, result and
+card pages of every participant read it). Saving a quiz, week, activity or unit, or changing a bank,
 in this process forgets them at once (quiz.receivers); other processes follow within QUIZ_CACHE_SECONDS.
 
 The hold is shared between threads, so it keeps plain values (each row's field values in a frozen dataclass) and every
@@ -76,6 +77,10 @@ def _load_public_quiz(slug: str) -> _PublicQuiz:
         )
     except Quiz.DoesNotExist:
         raise NotFound(_("没有这个竞答。")) from None
+    return _held_quiz_of(quiz)
+
+
+def _held_quiz_of(quiz: Quiz) -> _PublicQuiz:
     activity = Row.of(quiz.activity) if quiz.activity is not None else None
     return _PublicQuiz(Row.of(quiz), Row.of(quiz.week), Row.of(quiz.week.organizer), activity)
 
@@ -83,7 +88,21 @@ def _load_public_quiz(slug: str) -> _PublicQuiz:
 def get_public_quiz(slug: str) -> Quiz:
     """A quiz anyone may take (a fresh instance, with its week, organizer and activity); NotFound until its week is
     published."""
-    held = _held(("quiz", slug), lambda: _load_public_quiz(slug))
+    return _build(_held(("quiz", slug), lambda: _load_public_quiz(slug)))
+
+
+def get_attempt_quiz(quiz_id: int) -> Quiz:
+    """An attempt's quiz by id, with its week, organizer and activity (a fresh instance; the week need not be
+    published any more): what the paper, result and card of every participant read, so held like get_public_quiz."""
+    return _build(
+        _held(
+            ("quiz-id", quiz_id),
+            lambda: _held_quiz_of(Quiz.objects.select_related("week__organizer", "activity").get(pk=quiz_id)),
+        )
+    )
+
+
+def _build(held: _PublicQuiz) -> Quiz:
     quiz, week = held.quiz.build(), held.week.build()
     week.organizer = held.organizer.build()
     quiz.week = week
