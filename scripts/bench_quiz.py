@@ -36,8 +36,8 @@ to 6 keep-alive connections, no cache on arrival) going through the same HTTP pa
                                  page's select) → 302, GET the paper, the autosaves the page's script sends while the
                                  20 questions are answered, POST 交卷 → 302, GET the result and what it references that
                                  the phone does not hold yet (the share card). The autosaves follow the page's timing
-                                 rule (notes POLICY) with N = settings.QUIZ_AUTOSAVE_SECONDS (0, or missing: one send per
-                                 answer after the 300 ms debounce): think times seeded uniform 4–16 s per question and
+                                 rule (static/js/quiz.js) with N = settings.QUIZ_AUTOSAVE_SECONDS (0, or missing: one
+                                 send per answer after the 300 ms debounce): think times seeded uniform 4–16 s per question and
                                  one more before 交卷, on a simulated clock, the requests fired back to back; each posts
                                  FormData(form) (multipart, every answer chosen so far; a multiple-choice question's
                                  boxes are ticked as one change); a timer still pending at 交卷 is dropped (the submit
@@ -770,7 +770,7 @@ class Paper:
 
 
 def autosave_schedule(answer_times: list[float], submit_at: float, every: float) -> list[tuple[float, int]]:
-    """The paper page's timing rule (notes POLICY): the sends (time, answers given by then) while the questions are
+    """The paper page's timing rule (static/js/quiz.js): the sends (time, answers given by then) while the questions are
     answered at answer_times and the paper is submitted at submit_at. every=0 is the old rule: each change sends after a
     300 ms debounce. Otherwise a change sends at once if nothing was sent yet or ≥ every s have passed since the last
     send started, else one send is scheduled at last + every (one pending timer); leaving the page on submit drops a
