@@ -4,6 +4,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 
 from eventweek.models import Activity, Org, Week
 from eventweek.services.copying import campaign_copied
+from notifications.models import Channel
 from quiz.models import Question, Quiz
 from quiz.services.bank_cache import bump_bank_version
 from quiz.services.copying import copy_quizzes
@@ -33,6 +34,6 @@ def connect(app_config) -> None:
     campaign_copied.connect(quizzes_copied, dispatch_uid="quiz-campaign-copied")
     post_delete.connect(bank_changed, sender=Question, dispatch_uid="quiz-bank-deleted")
     # What the public hold is built from: any save in this process forgets it at once.
-    for model in (Quiz, Week, Activity, Org):
+    for model in (Quiz, Week, Activity, Org, Channel):
         for signal in (post_save, post_delete):
             signal.connect(forget_held, sender=model, dispatch_uid=f"quiz-public-{model.__name__}")

@@ -5,11 +5,14 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -107,20 +110,34 @@ def entry(request, slug):
     existing = access.attempt_of_cookie(quiz, request.COOKIES.get(_cookie_name(quiz)))
     status = quiz_status.window_status(quiz, now)
     start, end = quiz.local_window()
-    return render(
-        request,
-        "quiz/entry.html",
-        {
-            "quiz": quiz,
-            "form": form,
-            "existing": existing,
-            "status": status,
-            "start": start,
-            "end": end,
-            "sms": resume.sms_channel(quiz) is not None,
-        },
-        status=400 if request.method == "POST" else 200,
-    )
+    sms = public.has_sms_channel(quiz)
+    context = {
+        "quiz": quiz,
+        "form": form,
+        "existing": existing,
+        "status": status,
+        "start": start,
+        "end": end,
+        "sms": sms,
+    }
+    if request.method == "GET" and existing is None and not _may_have_messages(request):
+        # A first visit's page is the same for every visitor but its CSRF token: rendered once per hold of the quiz
+        # with a slot where the token goes, then filled in for each visitor (same bytes as rendering it).
+        page = public.held_page(
+            ("entry", slug, status, sms),
+            lambda: render_to_string("quiz/entry.html", {**context, "csrf_token": _CSRF_SLOT}, request),
+        )
+        return HttpResponse(page.replace(_CSRF_SLOT, get_token(request)))
+    return render(request, "quiz/entry.html", context, status=400 if request.method == "POST" else 200)
+
+
+_CSRF_SLOT = "\x00csrf\x00"
+
+
+def _may_have_messages(request) -> bool:
+    """Whether a page could have messages to show this visitor: they are kept in a cookie, or in the session when
+    too many for it (the default FallbackStorage)."""
+    return CookieStorage.cookie_name in request.COOKIES or settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
 def by_code(request, slug, purpose):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from eventweek.errors import NotFound
 from eventweek.models import Org, Week
+from notifications.services.routing import sms_channel_for
 from quiz.models import Quiz
 
 _HELD: dict[tuple, tuple[float, object]] = {}
@@ -108,6 +109,19 @@ def _build(held: _PublicQuiz) -> Quiz:
     quiz.week = week
     quiz.activity = held.activity.build() if held.activity is not None else None
     return quiz
+
+
+def has_sms_channel(quiz: Quiz) -> bool:
+    """Whether an SMS channel sends the quiz's codes (notifications.services.routing.sms_channel_for), held: the entry
+    page of every participant asks."""
+    organizer = quiz.week.organizer
+    return _held(("sms", organizer.pk), lambda: sms_channel_for(organizer) is not None)
+
+
+def held_page(key: tuple, render) -> str:
+    """A page's text as render() gives it, held like the quiz it shows (forgotten with it): for pages that are the same
+    for every visitor, whose one per-visitor part the caller writes in afterwards."""
+    return _held(("page", *key), render)
 
 
 def participant_orgs(quiz: Quiz):
