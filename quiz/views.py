@@ -282,7 +282,7 @@ def result(request, token):
             "quiz": quiz,
             "attempt": attempt,
             "show_review": show,
-            "items": results.review(attempt) if show else [],
+            "review": paper_html.review_blocks(quiz.pk, quiz.bank_version, results.review(attempt)) if show else "",
             "eligible": attempt.score >= quiz.prize_threshold,
             "standing": results.standing(attempt),
         },

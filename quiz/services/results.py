@@ -62,6 +62,9 @@ def review(attempt: Attempt) -> list[dict]:
         items.append(
             {
                 "number": number,
+                "id": question.pk,
+                "order": tuple(item["o"]),
+                "answer": "".join(sorted(chosen)),
                 "text": question.text,
                 "kind": question.kind,
                 "kind_label": question.kind_label,

@@ -1,6 +1,6 @@
-"""The paper page's question blocks are rendered once per (bank version, question, option order) and reused
-(quiz.services.paper_html): the page is byte for byte what the template gives, with each participant's own numbers and
-ticks, and a bank edit is shown at once."""
+"""The paper page's question blocks and the result's review items are rendered once per (bank version, question, option
+order[, answer]) and reused (quiz.services.paper_html): the pages are byte for byte what the templates give, with each
+participant's own numbers and ticks, and a bank edit is shown at once."""
 
 import re
 
@@ -11,7 +11,8 @@ from django.urls import reverse
 from quiz.models import Attempt, Question
 from quiz.services import paper_html
 from quiz.services.attempts import paper_questions, save_answers
-from tests.quiz.conftest import at, shown, start
+from quiz.services.results import review
+from tests.quiz.conftest import at, finish, shown, start
 
 
 def _page(client, attempt) -> str:
@@ -42,9 +43,7 @@ def test_a_resumed_paper_with_held_blocks_is_the_template_rendering_byte_for_byt
     first = start(national_quiz, demo, phone="13900000001", now=at(4, 10))
     second = start(national_quiz, demo, phone="13900000002", now=at(4, 10))
     _page(client, first)  # holds the blocks of the first paper
-    multiple = next(
-        item for item in second.paper if Question.objects.get(pk=item["q"]).kind == Question.Kind.MULTIPLE
-    )
+    multiple = next(item for item in second.paper if Question.objects.get(pk=item["q"]).kind == Question.Kind.MULTIPLE)
     single = next(item for item in second.paper if item is not multiple)
     data = QueryDict(mutable=True)
     data["token"] = second.token
@@ -86,3 +85,28 @@ def test_a_bank_edit_shows_on_the_next_paper_page_at_once(client, demo, jiangsu_
     assert "改过的题目：公共机构节能的主管部门是哪一个？" in after
     assert _blocks_of(after) == _rendered_afresh(attempt)
     assert _blocks_of(after) != _blocks_of(before)
+
+
+def test_the_review_with_held_items_is_the_template_rendering_byte_for_byte(client, demo, jiangsu_quiz):
+    papers = [finish(jiangsu_quiz, demo, f"1390000000{i}", right=right) for i, right in ((1, 10), (2, 3), (3, 3))]
+    for attempt in papers + papers:  # items new, then held
+        with time_machine.travel(at(4, 12), tick=False):
+            page = client.get(reverse("quiz:result", args=[attempt.token])).content.decode()
+        afresh = "".join(f"\n{paper_html.render_review_item(item)}\n" for item in review(attempt))
+        assert f"<h2>答案与解析</h2>\n{afresh}\n" in page
+        assert page.count('<section class="card quiz-review ') == len(attempt.paper)
+        numbers = [
+            int(n)
+            for n in re.findall(r'<section class="card quiz-review \w+">\n  <p><span class="quiz-no">(\d+)', page)
+        ]
+        assert numbers == list(range(1, len(attempt.paper) + 1))
+    right = [
+        len(
+            re.findall(
+                r'<section class="card quiz-review ok">',
+                client.get(reverse("quiz:result", args=[a.token])).content.decode(),
+            )
+        )
+        for a in papers
+    ]
+    assert right == [10, 3, 3]
