@@ -197,6 +197,7 @@ def paper(request, token):
             "answered": {q["number"] for q in questions if any(o["checked"] for o in q["options"])},
             "sheet": sheet.sheet_for(attempt),
             "remaining": remaining,
+            "save_every": settings.QUIZ_AUTOSAVE_SECONDS,
             "error": request.GET.get("e") == "1",
         },
     )
