@@ -7,7 +7,7 @@ import datetime
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -85,22 +85,27 @@ def leaderboard(quiz: Quiz, limit: int = 50) -> list[Attempt]:
     )
 
 
-def _ahead_of(attempt: Attempt) -> Q:
-    """Submitted attempts placed before this one in the leaderboard's order."""
-    return (
-        Q(score__gt=attempt.score)
-        | Q(score=attempt.score, duration_ms__lt=attempt.duration_ms)
-        | Q(score=attempt.score, duration_ms=attempt.duration_ms, submitted_at__lt=attempt.submitted_at)
-        | Q(score=attempt.score, duration_ms=attempt.duration_ms, submitted_at=attempt.submitted_at, id__lt=attempt.id)
-    )
+# The submitted attempts of the quiz, and those placed before one in the leaderboard's order (higher score, then less
+# time taken, then the earlier finish, then the lower id). One raw statement: the ORM spent longer building this
+# aggregate than the database ran it, on the result page and the share card of every participant. COUNT of a CASE
+# without ELSE counts like a FILTER.
+_RANK_AND_TOTAL = (
+    "SELECT COUNT(CASE WHEN score > %s OR (score = %s AND duration_ms < %s) "
+    "OR (score = %s AND duration_ms = %s AND submitted_at < %s) "
+    "OR (score = %s AND duration_ms = %s AND submitted_at = %s AND id < %s) THEN 1 END), COUNT(*) "
+    "FROM quiz_attempt WHERE quiz_id = %s AND status = %s"
+)
 
 
 def _rank_and_total(attempt: Attempt) -> tuple[int, int]:
     """The attempt's 1-based place and the number of submitted attempts, in one query off the leaderboard's index."""
-    counts = Attempt.objects.filter(quiz_id=attempt.quiz_id, status=Attempt.Status.SUBMITTED).aggregate(
-        ahead=Count("id", filter=_ahead_of(attempt)), total=Count("id")
-    )
-    return counts["ahead"] + 1, counts["total"]
+    score, duration = attempt.score, attempt.duration_ms
+    finished = connection.ops.adapt_datetimefield_value(attempt.submitted_at)
+    params = [score, score, duration, score, duration, finished, score, duration, finished, attempt.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(_RANK_AND_TOTAL, [*params, attempt.quiz_id, Attempt.Status.SUBMITTED])
+        ahead, total = cursor.fetchone()
+    return ahead + 1, total
 
 
 def rank_of(attempt: Attempt) -> int | None:
