@@ -95,6 +95,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
 import urllib.parse
@@ -474,10 +475,9 @@ class Phase:
         self.cpu: dict[str, float] = {}
 
     def run(self) -> float:
-        before = cpu_seconds()
+        meter = CpuMeter().start()
         elapsed = asyncio.run(self._run())
-        after = cpu_seconds()
-        self.cpu = {group: after[group] - before.get(group, 0.0) for group in after}
+        self.cpu = meter.stop()
         return elapsed
 
     def cpu_ms(self, *groups: str) -> float:
@@ -524,12 +524,12 @@ DATABASE_NAME = ""  # the scratch database: PostgreSQL backends of other databas
 BACKEND_TITLE = re.compile(r"^postgres: (?:\S+: )?\S+ (\S+) (?:\S+\(\d+\)|\[local\])")
 
 
-def cpu_seconds() -> dict[str, float]:
-    """CPU seconds (user + system) used so far by the server (gunicorn and its workers), the database server's
-    processes (PostgreSQL's, when it runs on this machine), and this load generator; from /proc, so Linux only
-    (elsewhere, empty)."""
+def process_cpu() -> dict[int, tuple[str, float]]:
+    """CPU seconds (user + system) used so far by each process of the server (gunicorn and its workers), the database
+    server (PostgreSQL's, when it runs on this machine) and this load generator: pid → (group, seconds); from /proc, so
+    Linux only (elsewhere, empty)."""
     ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-    used: dict[str, float] = {"server": 0.0, "database": 0.0, "generator": 0.0}
+    found: dict[int, tuple[str, float]] = {}
     try:
         pids = [int(name) for name in os.listdir("/proc") if name.isdigit()]
     except OSError:
@@ -544,12 +544,43 @@ def cpu_seconds() -> dict[str, float]:
         fields = text[text.rindex(")") + 2 :].split()
         seconds = (int(fields[11]) + int(fields[12])) / ticks
         if pid == os.getpid():
-            used["generator"] += seconds
+            found[pid] = ("generator", seconds)
         elif pid == SERVER_PID or int(fields[1]) == SERVER_PID:
-            used["server"] += seconds
+            found[pid] = ("server", seconds)
         elif name == "postgres" and not other_database(pid):
-            used["database"] += seconds
-    return used
+            found[pid] = ("database", seconds)
+    return found
+
+
+class CpuMeter:
+    """CPU seconds per group (server, database, generator) between start() and stop(). A thread samples /proc every
+    0.2 s, so a process that ends in between still counts up to its last sample: a database backend ends whenever
+    Django closes a connection older than CONN_MAX_AGE (60 s), and its CPU would otherwise vanish from the sum."""
+
+    def __init__(self):
+        self.base: dict[int, float] = {}
+        self.last: dict[int, tuple[str, float]] = {}
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._sample_until_done, daemon=True)
+
+    def start(self) -> "CpuMeter":
+        self.last = process_cpu()
+        self.base = {pid: seconds for pid, (_group, seconds) in self.last.items()}
+        self.thread.start()
+        return self
+
+    def _sample_until_done(self) -> None:
+        while not self.done.wait(0.2):
+            self.last.update(process_cpu())
+
+    def stop(self) -> dict[str, float]:
+        self.done.set()
+        self.thread.join()
+        self.last.update(process_cpu())
+        used = {"server": 0.0, "database": 0.0, "generator": 0.0}
+        for pid, (group, seconds) in self.last.items():
+            used[group] += seconds - self.base.get(pid, 0.0)
+        return used
 
 
 def other_database(pid: int) -> bool:
@@ -885,12 +916,11 @@ def run_journey(port: int, slug: str) -> dict:
     async def run():
         await asyncio.gather(*(lane() for _ in range(CLIENTS)))
 
-    before = cpu_seconds()
+    meter = CpuMeter().start()
     began = time.perf_counter()
     asyncio.run(run())
     elapsed = time.perf_counter() - began
-    after = cpu_seconds()
-    used = {group: after[group] - before.get(group, 0.0) for group in after}
+    used = meter.stop()
     people = max(len(seen), 1)
     server_ms, db_ms = used.get("server", 0) * 1000 / people, used.get("database", 0) * 1000 / people
     lost, missing = lost_answers(seen)
@@ -992,12 +1022,11 @@ def run_burst(port: int, slug: str, orgs: list[int]) -> dict:
         os.setpriority(os.PRIO_PROCESS, 0, -10)
     except (OSError, AttributeError):
         log("could not raise the generator's priority (needs root): burst_start_lag_p95_ms tells whether it lagged")
-    before = cpu_seconds()
+    meter = CpuMeter().start()
     began = time.perf_counter()
     latencies = asyncio.run(run())
     elapsed = time.perf_counter() - began
-    after = cpu_seconds()
-    used = {group: after[group] - before.get(group, 0.0) for group in after}
+    used = meter.stop()
     ok = [t for t in latencies if t is not None]
     failed = len(latencies) - len(ok)
     ranked = ok + [float("inf")] * failed  # a participant who never got the paper is slower than any who did
