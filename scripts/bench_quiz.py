@@ -1117,7 +1117,7 @@ def run_load(port: int, slug: str, org_ids: list[int]) -> dict:
 def submit_and_save(port: int, slug: str, prepare, results: dict, submitted: list[str]) -> int:
     """The submit and autosave phases (on the open attempts: the prefilled ones and those the start phase made);
     fills results, appends the submitted tokens; returns the errors."""
-    from quiz.models import Attempt
+    from quiz.models import LETTERS, Attempt
 
     errors = 0
 
@@ -1191,11 +1191,15 @@ def submit_and_save(port: int, slug: str, prepare, results: dict, submitted: lis
         results["save_p95_ms"] = percentile(saves.latencies, 95) * 1000
         results["save_cpu_ms"] = saves.cpu_ms("server", "database")
         errors += saves.errors
-        # A save answered ok must hold the posted answers.
+        # A save answered ok must hold the posted answers: the shown letters, as the bank's through the paper (the
+        # options are shuffled per attempt).
         held_answers = dict(Attempt.objects.filter(token__in=saved).values_list("token", "answers"))
-        results["lost_saves"] = sum(
-            1 for token in saved if held_answers.get(token) != {key[2:]: value for key, value in answered[token]}
-        )
+
+        def as_bank(token):
+            options = {f"q_{item['q']}": item["o"] for item in open_attempts[token].paper}
+            return {key[2:]: LETTERS[options[key][LETTERS.index(value)]] for key, value in answered[token]}
+
+        results["lost_saves"] = sum(1 for token in saved if held_answers.get(token) != as_bank(token))
     return errors
 
 
