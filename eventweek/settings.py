@@ -180,7 +180,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # django-q2: the ORM broker by default, Redis when REDIS_URL is set.
 Q_CLUSTER = {
-    "name": "eventweek",
+    # The queue's name in Redis (and its stats' keys, and the salt of its payloads): the same on every node of a site;
+    # another site, or a test's own nodes, on the same Redis gives its own.
+    "name": env_str("Q_NAME", "eventweek"),
     "workers": env_int("Q_WORKERS", 2),
     "timeout": 300,
     "retry": 360,
