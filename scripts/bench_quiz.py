@@ -25,7 +25,6 @@ the server and the database), loopback only, bounded in time and count:
   export_peak_mb_10k             export_peak_mb measured the same way for BENCH_EXPORT_SMALL (10,000) attempts: memory
                                  that does not grow with the row count keeps the two close
 
-
 The journey and the burst are phones, not request loops: each simulated participant is a browser (WeChat's on Android:
 its User-Agent, Accept, Accept-Encoding: gzip, deflate, br, Sec-Fetch-*, Origin and Referer headers, its cookie jar, up
 to 6 keep-alive connections, no cache on arrival) going through the same HTTP paths as the page:
@@ -37,11 +36,11 @@ to 6 keep-alive connections, no cache on arrival) going through the same HTTP pa
                                  20 questions are answered, POST 交卷 → 302, GET the result and what it references that
                                  the phone does not hold yet (the share card). The autosaves follow the page's timing
                                  rule (static/js/quiz.js) with N = settings.QUIZ_AUTOSAVE_SECONDS (0, or missing: one
-                                 send per answer after the 300 ms debounce): think times seeded uniform 4–16 s per question and
-                                 one more before 交卷, on a simulated clock, the requests fired back to back; each posts
-                                 FormData(form) (multipart, every answer chosen so far; a multiple-choice question's
-                                 boxes are ticked as one change); a timer still pending at 交卷 is dropped (the submit
-                                 carries every answer).
+                                 send per answer after the 300 ms debounce): think times seeded uniform 4–16 s per
+                                 question and one more before 交卷, on a simulated clock, the requests fired back to
+                                 back; each posts FormData(form) (multipart, every answer chosen so far; a
+                                 multiple-choice question's boxes are ticked as one change); a timer still pending at
+                                 交卷 is dropped (the submit carries every answer).
   journey_autosave_seconds       the N simulated
   journey_cpu_ms                 server + database CPU per participant (the processes as for floor_cpu_ms)
   journey_db_cpu_ms, journey_server_cpu_ms  its two parts
@@ -70,7 +69,8 @@ The burst raises the generator's CPU priority (nice -10, when run as root) so th
 shared machine; burst_start_lag_p95_ms shows whether it was. The server gets QUIZ_START_RATE=100000000/10m: every
 simulated phone comes from 127.0.0.1, and the per-address start limit is there for scripts, not for the bench. The
 database's CPU counts the PostgreSQL server's shared processes and the backends of the scratch database, not backends
-of other databases on the same server.
+of other databases on the same server. CPU is sampled every 0.2 s during a phase, so a backend that ends mid-phase
+(Django closes connections older than CONN_MAX_AGE) keeps its share.
 
 Knobs (env): BENCH_SECONDS (per load phase, 8), BENCH_WARMUP (seconds of pings before the floor, 2), BENCH_CLIENTS (16),
 BENCH_WORKERS (CPU count), BENCH_THREADS (4), BENCH_BIG (1000000), BENCH_EXPORT (100000), BENCH_EXPORT_SMALL (10000),
