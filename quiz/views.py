@@ -216,7 +216,8 @@ def paper(request, token):
 # here, and its check took about a tenth of the submit's time in the worker.
 @csrf_exempt
 def save(request, token):
-    """Autosave (quiz.js posts here on every change); answers JSON with the time left, and JSON with a Chinese
+    """Autosave (quiz.js posts the form here at most every QUIZ_AUTOSAVE_SECONDS, and by sendBeacon, the same multipart
+    post without a reply read, when the page is left); answers JSON with the time left, and JSON with a Chinese
     message on every error, since quiz.js shows the message and an HTML error page would read as a lost network."""
     if request.method != "POST":
         response = _save_error(_("自动保存只接受 POST 请求。"), 405)

@@ -65,7 +65,7 @@
     });
   });
 
-  // Paper: countdown (the server enforces the limit; this only shows it) and autosave on every change.
+  // Paper: countdown (the server enforces the limit; this only shows it), answer sheet and autosave.
   var bar = document.getElementById("quiz-bar");
   var form = document.getElementById("quiz-form");
   if (bar && form) {
