@@ -181,6 +181,24 @@ def test_leaving_the_page_with_unsent_answers_delivers_them_by_beacon(paper, liv
     assert paper.posts == ["fetch"]  # the page's one fetch carried question 1 (Playwright does not see the beacon)
 
 
+# What a phone does when its user switches to another app (the page may never be shown again).
+HIDE = (
+    "Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true});"
+    "document.dispatchEvent(new Event('visibilitychange'))"
+)
+
+
+@pytest.mark.browser
+def test_switching_to_another_app_with_unsent_answers_sends_them_by_beacon_once(paper):
+    paper.answer_and_wait_for_the_save(1)
+    paper.answer(2)
+    paper.page.evaluate(HIDE)
+    assert wait_for_answers(paper, paper.saved(1, 2)) == paper.saved(1, 2)
+    paper.page.evaluate(HIDE)  # hidden again with nothing new: no second beacon
+    expect(paper.status).to_have_text("已保存在本机，10:00:35 前同步")  # a beacon's reply is never read
+    assert paper.posts == ["fetch", "ping"]
+
+
 @pytest.mark.browser
 def test_handing_in_sends_no_autosave_first_no_beacon_after_and_forgets_the_phones_copy(paper):
     paper.answer_and_wait_for_the_save(1)
