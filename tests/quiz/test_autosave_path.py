@@ -1,6 +1,7 @@
-"""Autosave, the quiz's most frequent write (about seven per participant at QUIZ_AUTOSAVE_SECONDS=30): a post carrying the paper page's signed
-sheet merges the answers in one statement; anything it cannot vouch for falls back to reading the attempt, with the
-same outcome and the same wording. And a question whose boxes were all unticked is saved as unanswered."""
+"""Autosave, the quiz's most frequent write (about seven per participant at QUIZ_AUTOSAVE_SECONDS=30): a post
+carrying the paper page's signed sheet merges the answers in one statement; anything it cannot vouch for falls back to
+reading the attempt, with the same outcome and the same wording. And a question whose boxes were all unticked is saved
+as unanswered."""
 
 import json
 import re
