@@ -192,6 +192,8 @@ Q_CLUSTER = {
     "catch_up": False,
     "label": "后台任务",
     # Each run of a schedule is logged at INFO; WARNING keeps `make run` readable (Q_LOG_LEVEL=INFO to see them).
+    # django-q2 applies this only when no handler is configured up its logger's tree; LOGGING below has one at the
+    # root, so the same level is set on the "django-q" logger there.
     "log_level": env_str("Q_LOG_LEVEL", "WARNING"),
 }
 if REDIS_URL:
@@ -256,6 +258,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django-q": {"level": Q_CLUSTER["log_level"]}},
 }
 
 # Which apps contribute demo data, in order (python manage.py load_demo).

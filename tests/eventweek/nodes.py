@@ -63,6 +63,7 @@ def node_env(data_dir: Path, **extra: str) -> dict[str, str]:
             "Q_WORKERS": "1",
             # The cluster says when it runs and what its scheduler queued (django-q2 logs through the root logger).
             "LOG_LEVEL": "INFO",
+            "Q_LOG_LEVEL": "INFO",
             "QUIZ_CACHE_SECONDS": str(QUIZ_CACHE_SECONDS),
             # The suite's own starts from 127.0.0.1 share the limit's window in Redis.
             "QUIZ_START_RATE": "100000/10m",
