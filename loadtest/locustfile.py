@@ -68,6 +68,8 @@ NAMES = {
 }
 TAG = re.compile(r"<(link|script|img|input|option|form|div)\b([^>]*)>", re.I)
 ATTR = re.compile(r'([\w-]+)\s*=\s*"([^"]*)"')
+# A closed <details> keeps its lazy images from loading (the result page's share card until it is opened).
+CLOSED_DETAILS = re.compile(r"<details(?![^>]*\bopen\b)[^>]*>.*?</details>", re.I | re.S)
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -79,7 +81,7 @@ def tags(page: str):
 def subresources(page: str) -> list[tuple[str, str]]:
     """(path, destination) of what a browser fetches for the page: stylesheets, icons, scripts, images (same site)."""
     found = []
-    for tag, attrs in tags(page):
+    for tag, attrs in tags(CLOSED_DETAILS.sub("", page)):
         rel = attrs.get("rel", "").lower()
         if tag == "link" and rel in ("stylesheet", "icon", "preload", "modulepreload"):
             url, dest = attrs.get("href", ""), "style" if rel == "stylesheet" else "image"

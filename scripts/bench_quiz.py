@@ -621,6 +621,8 @@ ACCEPT = {
 }
 TAG = re.compile(r"<(link|script|img|input|select|option|form|div)\b([^>]*)>", re.I)
 ATTR = re.compile(r'([\w-]+)\s*=\s*"([^"]*)"')
+# A closed <details> keeps its lazy images from loading (the result page's share card until it is opened).
+CLOSED_DETAILS = re.compile(r"<details(?![^>]*\bopen\b)[^>]*>.*?</details>", re.I | re.S)
 MAX_CONNECTIONS = 6  # per host, as a phone's browser opens them (HTTP/1.1)
 PARTICIPANT_TIMEOUT = 60.0  # seconds for one burst participant before it counts as an error
 
@@ -635,7 +637,7 @@ def tags(html: str):
 def subresources(html: str) -> list[tuple[str, str]]:
     """(path, destination) of what the browser fetches for a page: stylesheets, icons, scripts, images (same site)."""
     found = []
-    for tag, attrs in tags(html):
+    for tag, attrs in tags(CLOSED_DETAILS.sub("", html)):
         if tag == "link" and attrs.get("rel", "").lower() in ("stylesheet", "icon", "preload", "modulepreload"):
             url, dest = attrs.get("href", ""), ("style" if attrs["rel"].lower() == "stylesheet" else "image")
         elif tag == "script":
