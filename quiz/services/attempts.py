@@ -217,20 +217,16 @@ def autosave(token: str, data, now: datetime.datetime | None = None) -> Saved:
     statement when the post carries the page's signed sheet, otherwise save_answers. Either way the posted answers are
     merged into the saved ones, only while the attempt is open and within its time.
 
-    On PostgreSQL the autosave's transaction commits with synchronous_commit off: it does not wait for its WAL to
-    reach the disk. A database crash may lose the last moment of autosaves (the phone still holds those answers, and
-    交卷 posts them all), never corrupts anything; the submit stays durable."""
+    On PostgreSQL the one statement turns synchronous_commit off for its own transaction (set_config in its WHERE,
+    quiz.services.sheet), so its commit does not wait for its WAL to reach the disk. A database crash may lose the last
+    moment of autosaves (the phone still holds those answers, and 交卷 posts them all), never corrupts anything; the
+    rare fallback without a sheet and the submit stay durable."""
     now = now or timezone.now()
-    if connection.vendor != "postgresql":
-        deadline = sheet.save_from_sheet(token, data, now)
-        attempt = None if deadline is not None else save_answers(token, data, now)
-    else:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit = off")
-            deadline = sheet.save_from_sheet(token, data, now)
-            attempt = None if deadline is not None else save_answers(token, data, now)
-    return Saved(now, deadline) if attempt is None else Saved(attempt.saved_at, attempt.deadline)
+    deadline = sheet.save_from_sheet(token, data, now)
+    if deadline is not None:
+        return Saved(now, deadline)
+    attempt = save_answers(token, data, now)
+    return Saved(attempt.saved_at, attempt.deadline)
 
 
 def close_attempt(
