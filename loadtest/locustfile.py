@@ -3,7 +3,8 @@
 Each Locust user is one phone after another. A visit: the entry page and the files it references (first visit, no
 cache), 开始答题 (a random phone number), the paper, the autosaves the page's script sends while 20 questions are answered
 (the page's rule: at most one send every LOCUST_AUTOSAVE_SECONDS, the same rule and think times as the
-journey phase of scripts/bench_quiz.py), 交卷, the result and its share card. Then the next phone.
+journey phase of scripts/bench_quiz.py), 交卷 and the result (its share card waits in a closed <details>
+until the participant opens it, so a visit does not fetch it). Then the next phone.
 
 Run it from a machine other than the app nodes, against a staging copy (never production: it creates attempts):
 
