@@ -28,34 +28,26 @@ app_nodes_for_peak predicts from CPU alone (430 × journey_server_cpu_ms ÷ (2 c
 it means the time goes elsewhere (the proxy, TLS, the network, the database). Locust's "Fail" column must stay 0.
 """
 
-import html
 import os
 import random
 import re
 import secrets
+import sys
 import time
 import urllib.parse
+from pathlib import Path
 
 from locust import FastHttpUser, task
+
+# Run as `locust -f loadtest/locustfile.py` from the checkout: the project's root on the path for loadtest.phone.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from loadtest.phone import ACCEPT, PHONE_UA, Paper, autosave_schedule, subresources, tags  # noqa: E402
 
 QUIZ = os.environ.get("LOCUST_QUIZ", "drill-quiz")
 AUTOSAVE_SECONDS = float(os.environ.get("LOCUST_AUTOSAVE_SECONDS", "30"))
 THINK_SCALE = float(os.environ.get("LOCUST_THINK_SCALE", "1"))
 PHONE_PREFIX = os.environ.get("LOCUST_PHONE_PREFIX", "19")
 
-# WeChat's in-app browser on Android: the public quiz is reached through official accounts.
-PHONE_UA = (
-    "Mozilla/5.0 (Linux; Android 13; V2148A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 "
-    "MicroMessenger/8.0.47.2560(0x28002F35) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64"
-)
-ACCEPT = {
-    "document": "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8",
-    "style": "text/css,*/*;q=0.1",
-    "script": "*/*",
-    "image": "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8",
-    "empty": "*/*",
-}
 # The name each request is counted under in Locust's statistics, by the view of quiz/urls.py it reaches.
 NAMES = {
     "entry": "/quiz/[slug]/",
@@ -67,93 +59,7 @@ NAMES = {
     "result": "/quiz/a/[token]/result/",
     "share_card": "/quiz/a/[token]/card.png",
 }
-TAG = re.compile(r"<(link|script|img|input|option|form|div)\b([^>]*)>", re.I)
-ATTR = re.compile(r'([\w-]+)\s*=\s*"([^"]*)"')
-# A closed <details> keeps its lazy images from loading (the result page's share card until it is opened).
-CLOSED_DETAILS = re.compile(r"<details(?![^>]*\bopen\b)[^>]*>.*?</details>", re.I | re.S)
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def tags(page: str):
-    for match in TAG.finditer(page):
-        yield match.group(1).lower(), {key.lower(): html.unescape(value) for key, value in ATTR.findall(match.group(2))}
-
-
-def subresources(page: str) -> list[tuple[str, str]]:
-    """(path, destination) of what a browser fetches for the page: stylesheets, icons, scripts, images (same site)."""
-    found = []
-    for tag, attrs in tags(CLOSED_DETAILS.sub("", page)):
-        rel = attrs.get("rel", "").lower()
-        if tag == "link" and rel in ("stylesheet", "icon", "preload", "modulepreload"):
-            url, dest = attrs.get("href", ""), "style" if rel == "stylesheet" else "image"
-        elif tag == "script":
-            url, dest = attrs.get("src", ""), "script"
-        elif tag == "img":
-            url, dest = attrs.get("src", ""), "image"
-        else:
-            continue
-        if url.startswith("/") and not url.startswith("//") and (url, dest) not in found:
-            found.append((url, dest))
-    return found
-
-
-def autosave_schedule(answer_times: list[float], submit_at: float, every: float) -> list[tuple[float, int]]:
-    """The paper page's sends (time, answers given by then): every=0, each change after a 300 ms debounce; otherwise at
-    once if nothing was sent yet or ≥ every s have passed since the last send, else one send at last + every; a timer
-    still pending at 交卷 is dropped (the submit carries every answer). Same rule as scripts/bench_quiz.py."""
-    if not every:
-        sends = []
-        for i, at in enumerate(answer_times):
-            nxt = answer_times[i + 1] if i + 1 < len(answer_times) else submit_at
-            if at + 0.3 < nxt:
-                sends.append((at + 0.3, i + 1))
-        return sends
-    sends: list[tuple[float, int]] = []
-    last = pending = None
-    for i, at in enumerate(answer_times):
-        if pending is not None and pending <= at:
-            sends.append((pending, sum(1 for t in answer_times if t <= pending)))
-            last, pending = pending, None
-        if last is None or at - last >= every:
-            sends.append((at, i + 1))
-            last = at
-        elif pending is None:
-            pending = last + every
-    if pending is not None and pending < submit_at:
-        sends.append((pending, len(answer_times)))
-    return sends
-
-
-class Paper:
-    """The paper page's form: its inputs in document order, the save and submit URLs."""
-
-    def __init__(self, page: str):
-        self.inputs: list[dict] = []
-        self.questions: dict[str, list[str]] = {}
-        self.kinds: dict[str, str] = {}
-        self.save_url = self.action = ""
-        for tag, attrs in tags(page):
-            if tag == "div" and attrs.get("id") == "quiz-bar":
-                self.save_url = attrs.get("data-save-url", "")
-            elif tag == "form" and attrs.get("id") == "quiz-form":
-                self.action = attrs.get("action", "")
-            elif tag == "input" and attrs.get("name"):
-                self.inputs.append(attrs)
-                if attrs.get("type", "").lower() in ("radio", "checkbox"):
-                    self.questions.setdefault(attrs["name"], []).append(attrs.get("value", "on"))
-                    self.kinds[attrs["name"]] = attrs["type"].lower()
-
-    def fields(self, chosen: dict[str, list[str]]) -> list[tuple[str, str]]:
-        """What FormData(form) and the form's submission carry: hidden inputs and the checked boxes, in order."""
-        out = []
-        for attrs in self.inputs:
-            kind = attrs.get("type", "text").lower()
-            if kind in ("radio", "checkbox"):
-                if attrs.get("value", "on") in chosen.get(attrs["name"], ()):
-                    out.append((attrs["name"], attrs.get("value", "on")))
-            elif kind != "submit":
-                out.append((attrs["name"], attrs.get("value", "")))
-        return out
 
 
 def path_of(location: str) -> str:

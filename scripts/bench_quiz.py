@@ -83,7 +83,6 @@ cost alone (about three minutes).
 import asyncio
 import datetime
 import gzip
-import html as htmllib
 import http.client
 import os
 import random
@@ -104,6 +103,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from loadtest.phone import ACCEPT, PHONE_UA, Paper, autosave_schedule, subresources, tags  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
@@ -605,50 +606,8 @@ def percentile(values: list[float], p: float) -> float:
 
 # -- the participant's journey and the burst, as a phone makes them -----------------------------------------------
 
-# WeChat's in-app browser on Android: the public quiz is reached through official accounts.
-PHONE_UA = (
-    "Mozilla/5.0 (Linux; Android 13; V2148A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 "
-    "MicroMessenger/8.0.47.2560(0x28002F35) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64"
-)
-ACCEPT = {
-    "document": "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
-    "application/signed-exchange;v=b3;q=0.7",
-    "style": "text/css,*/*;q=0.1",
-    "script": "*/*",
-    "image": "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8",
-    "empty": "*/*",
-}
-TAG = re.compile(r"<(link|script|img|input|select|option|form|div)\b([^>]*)>", re.I)
-ATTR = re.compile(r'([\w-]+)\s*=\s*"([^"]*)"')
-# A closed <details> keeps its lazy images from loading (the result page's share card until it is opened).
-CLOSED_DETAILS = re.compile(r"<details(?![^>]*\bopen\b)[^>]*>.*?</details>", re.I | re.S)
 MAX_CONNECTIONS = 6  # per host, as a phone's browser opens them (HTTP/1.1)
 PARTICIPANT_TIMEOUT = 60.0  # seconds for one burst participant before it counts as an error
-
-
-def tags(html: str):
-    """(tag, attributes) of the tags the phone acts on, in document order."""
-    for match in TAG.finditer(html):
-        attrs = {key.lower(): htmllib.unescape(value) for key, value in ATTR.findall(match.group(2))}
-        yield match.group(1).lower(), attrs
-
-
-def subresources(html: str) -> list[tuple[str, str]]:
-    """(path, destination) of what the browser fetches for a page: stylesheets, icons, scripts, images (same site)."""
-    found = []
-    for tag, attrs in tags(CLOSED_DETAILS.sub("", html)):
-        if tag == "link" and attrs.get("rel", "").lower() in ("stylesheet", "icon", "preload", "modulepreload"):
-            url, dest = attrs.get("href", ""), ("style" if attrs["rel"].lower() == "stylesheet" else "image")
-        elif tag == "script":
-            url, dest = attrs.get("src", ""), "script"
-        elif tag == "img":
-            url, dest = attrs.get("src", ""), "image"
-        else:
-            continue
-        if url.startswith("/") and not url.startswith("//") and (url, dest) not in found:
-            found.append((url, dest))
-    return found
 
 
 def decoded(headers: dict, body: bytes) -> str:
@@ -764,71 +723,6 @@ class Phone:
         raw = self.raw("POST", path, "empty", referer, body, f"multipart/form-data; boundary={boundary}", False)
         status, _headers, response = await self.send(raw)
         return status, response
-
-
-class Paper:
-    """The paper page's form as the phone sees it: its inputs in document order, and the save and submit URLs."""
-
-    def __init__(self, html: str):
-        self.inputs: list[dict] = []  # each {"type", "name", "value"}
-        self.questions: dict[str, list[str]] = {}  # q_<id> → shown values, in page order
-        self.kinds: dict[str, str] = {}
-        self.save_url = self.action = ""
-        self.save_every: int | None = None
-        for tag, attrs in tags(html):
-            if tag == "div" and attrs.get("id") == "quiz-bar":
-                self.save_url = attrs.get("data-save-url", "")
-                every = attrs.get("data-save-every")
-                self.save_every = int(every) if every and every.isdigit() else None
-            elif tag == "form" and attrs.get("id") == "quiz-form":
-                self.action = attrs.get("action", "")
-            elif tag == "input" and attrs.get("name"):
-                self.inputs.append(attrs)
-                kind = attrs.get("type", "text").lower()
-                if kind in ("radio", "checkbox"):
-                    self.questions.setdefault(attrs["name"], []).append(attrs.get("value", "on"))
-                    self.kinds[attrs["name"]] = kind
-
-    def fields(self, chosen: dict[str, list[str]]) -> list[tuple[str, str]]:
-        """What FormData(form) and a form submission carry: hidden inputs, and checked boxes, in document order."""
-        out = []
-        for attrs in self.inputs:
-            kind = attrs.get("type", "text").lower()
-            if kind in ("radio", "checkbox"):
-                if attrs.get("value", "on") in chosen.get(attrs["name"], ()):
-                    out.append((attrs["name"], attrs.get("value", "on")))
-            elif kind != "submit":
-                out.append((attrs["name"], attrs.get("value", "")))
-        return out
-
-
-def autosave_schedule(answer_times: list[float], submit_at: float, every: float) -> list[tuple[float, int]]:
-    """The paper page's timing rule (static/js/quiz.js): the sends (time, answers given by then) while the questions are
-    answered at answer_times and the paper is submitted at submit_at. every=0 is the old rule: each change sends after a
-    300 ms debounce. Otherwise a change sends at once if nothing was sent yet or ≥ every s have passed since the last
-    send started, else one send is scheduled at last + every (one pending timer); leaving the page on submit drops a
-    timer still pending (the submit carries every answer)."""
-    if not every:
-        sends = []
-        for i, at in enumerate(answer_times):
-            nxt = answer_times[i + 1] if i + 1 < len(answer_times) else submit_at
-            if at + 0.3 < nxt:  # a later change within 300 ms restarts the debounce
-                sends.append((at + 0.3, i + 1))
-        return sends
-    sends: list[tuple[float, int]] = []
-    last = pending = None
-    for i, at in enumerate(answer_times):
-        if pending is not None and pending <= at:
-            sends.append((pending, sum(1 for t in answer_times if t <= pending)))
-            last, pending = pending, None
-        if last is None or at - last >= every:
-            sends.append((at, i + 1))
-            last = at
-        elif pending is None:
-            pending = last + every
-    if pending is not None and pending < submit_at:
-        sends.append((pending, len(answer_times)))
-    return sends
 
 
 async def journey_one(port: int, entry: str, number: int, every: float) -> dict:

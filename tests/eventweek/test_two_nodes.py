@@ -125,6 +125,12 @@ def wrong(question: Question) -> str:
     return outside[0] if outside else question.answer[:1]
 
 
+def submit_on(node: str, phone_browser, hidden, attempt, chosen):
+    """交卷 on the node, as the paper's form posts it; the response unfollowed."""
+    url = node + reverse("quiz:submit", args=[attempt.token])
+    return phone_browser.post(url, data=posted(hidden, attempt, chosen), allow_redirects=False, timeout=10)
+
+
 def test_an_attempt_started_on_node_a_is_autosaved_and_submitted_on_node_b(two_nodes, quiz, demo):
     a, b = two_nodes().urls
     phone_browser, attempt = start_on(a, quiz, "13900001111", demo.org("320100"))
@@ -146,12 +152,7 @@ def test_an_attempt_started_on_node_a_is_autosaved_and_submitted_on_node_b(two_n
     assert attempt.answers == {str(qid): letters for qid, letters in first_three.items()}
     assert attempt.status == Attempt.Status.OPEN
 
-    submitted = phone_browser.post(
-        b + reverse("quiz:submit", args=[attempt.token]),
-        data=posted(hidden, attempt, chosen),
-        allow_redirects=False,
-        timeout=10,
-    )
+    submitted = submit_on(b, phone_browser, hidden, attempt, chosen)
 
     assert submitted.status_code == 302
     assert submitted.headers["Location"] == reverse("quiz:result", args=[attempt.token])
@@ -193,12 +194,7 @@ def test_a_bank_edit_made_on_node_a_is_graded_on_node_b_after_quiz_cache_seconds
     time.sleep(QUIZ_CACHE_SECONDS + 1)
     chosen = {qid: new_answer if qid == edited.pk else q.answer for qid, q in questions.items()}
 
-    submitted = phone_browser.post(
-        b + reverse("quiz:submit", args=[attempt.token]),
-        data=posted(hidden, attempt, chosen),
-        allow_redirects=False,
-        timeout=10,
-    )
+    submitted = submit_on(b, phone_browser, hidden, attempt, chosen)
 
     assert submitted.status_code == 302
     attempt.refresh_from_db()

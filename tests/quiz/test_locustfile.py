@@ -1,5 +1,5 @@
 """The Locust file (loadtest/locustfile.py) makes the participant's visit through the paths of quiz/urls.py and sends
-autosaves by the paper page's rule, the same rule as the benchmark's journey phase."""
+autosaves by the paper page's rule (loadtest/phone.py, which the benchmark's journey phase uses too)."""
 
 import importlib.util
 import random
@@ -35,20 +35,6 @@ def test_the_autosave_rule_sends_at_once_then_at_most_every_n_seconds_and_drops_
     assert schedule(times, 140.0, 30) == [(5.0, 1), (35.0, 2), (65.0, 5), (100.0, 6), (130.0, 7)]
     assert schedule(times[:3], 40.2, 0) == [(5.3, 1), (10.3, 2)]
     assert schedule([5.0, 35.0, 36.0], 90.0, 30) == [(5.0, 1), (35.0, 2), (65.0, 3)]  # 30 s after the last: at once
-
-
-def test_the_locust_file_and_the_benchmark_simulate_the_same_autosaves(monkeypatch):
-    schedule = locustfile(monkeypatch).autosave_schedule
-    bench = load("h1_bench_quiz", ROOT / "scripts" / "bench_quiz.py").autosave_schedule
-    rng = random.Random(7)
-    for every in (0, 10, 30, 60):
-        for _ in range(50):
-            times, clock = [], 0.0
-            for _question in range(20):
-                clock += rng.uniform(4, 16)
-                times.append(clock)
-            submit_at = clock + rng.uniform(4, 16)
-            assert schedule(times, submit_at, every) == bench(times, submit_at, every)
 
 
 def test_a_visit_goes_through_the_quiz_views_and_the_attempt_holds_what_it_submitted(monkeypatch, client, jiangsu_quiz):
