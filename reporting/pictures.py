@@ -2,11 +2,13 @@
 
 import io
 import math
+import uuid
 import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -48,6 +50,15 @@ class CheckedPicture:
     width: int
     height: int
     caption: str = ""
+
+    def save_files(self, picture, saved: list[str]) -> None:
+        """Write the picture and its thumbnail to picture's image and thumbnail fields under one fresh name (the row
+        is the caller's to save); each stored name goes to saved, for removal if the transaction rolls back."""
+        base = uuid.uuid4().hex
+        picture.image.save(f"{base}{self.extension}", ContentFile(self.content), save=False)
+        saved.append(picture.image.name)
+        picture.thumbnail.save(f"{base}-thumb.jpg", ContentFile(self.thumbnail), save=False)
+        saved.append(picture.thumbnail.name)
 
 
 def _read(upload) -> bytes:

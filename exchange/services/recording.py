@@ -1,12 +1,10 @@
 """Recording on the exchange day: what a registered unit collected by kind and what it exchanged, with pictures."""
 
 import datetime
-import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -183,7 +181,6 @@ def _record_exchange(activity, org, user, data: RecordInput, now, saved: list[st
 
 
 def _store_picture(record: Record, checked: CheckedPicture, user, saved: list[str]) -> Picture:
-    base = uuid.uuid4().hex
     picture = Picture(
         record=record,
         caption=checked.caption,
@@ -193,9 +190,6 @@ def _store_picture(record: Record, checked: CheckedPicture, user, saved: list[st
         size=len(checked.content),
         uploaded_by=user,
     )
-    picture.image.save(f"{base}{checked.extension}", ContentFile(checked.content), save=False)
-    saved.append(picture.image.name)
-    picture.thumbnail.save(f"{base}-thumb.jpg", ContentFile(checked.thumbnail), save=False)
-    saved.append(picture.thumbnail.name)
+    checked.save_files(picture, saved)
     picture.save()
     return picture

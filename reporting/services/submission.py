@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -72,7 +71,6 @@ def _snapshot(report: DailyReport, items: list[ReportItem], pictures: list[Repor
 
 
 def _store_picture(report: DailyReport, item: ReportItem, checked: CheckedPicture, position: int, user, saved: list):
-    base = uuid.uuid4().hex
     picture = ReportPicture(
         report=report,
         item=item,
@@ -84,10 +82,7 @@ def _store_picture(report: DailyReport, item: ReportItem, checked: CheckedPictur
         position=position,
         uploaded_by=user,
     )
-    picture.image.save(f"{base}{checked.extension}", ContentFile(checked.content), save=False)
-    saved.append(picture.image.name)
-    picture.thumbnail.save(f"{base}-thumb.jpg", ContentFile(checked.thumbnail), save=False)
-    saved.append(picture.thumbnail.name)
+    checked.save_files(picture, saved)
     picture.save()
     return picture
 
