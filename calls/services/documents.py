@@ -25,6 +25,8 @@ from reporting.summary.docx import (
     _add_picture,
     _paragraph_format,
     _setup_page,
+    field_char,
+    open_field,
     set_run_font,
 )
 
@@ -73,19 +75,10 @@ def _toc_field(document) -> None:
     """A Word TOC field over Heading 1 (updated on opening in Word; LibreOffice fills it on conversion)."""
     paragraph = document.add_paragraph()
     run = paragraph.add_run()
-    for tag, text in (("begin", None), (None, 'TOC \\o "1-1" \\h \\z \\u'), ("separate", None)):
-        if tag:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), tag)
-        else:
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = text
-        run._element.append(element)
+    open_field(run, 'TOC \\o "1-1" \\h \\z \\u')
+    field_char(run, "separate")
     set_run_font(paragraph.add_run(_("（在 Word 中右键“更新域”显示页码）")), BODY_FONT, BODY_SIZE)
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    paragraph.add_run()._element.append(end)
+    field_char(paragraph.add_run(), "end")
     settings = document.settings.element
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")

@@ -83,6 +83,23 @@ def set_run_font(run, name: str, size, *, bold: bool = False) -> None:
         rfonts.set(qn(slot), name)
 
 
+def field_char(run, kind: str) -> None:
+    """A Word field's begin, separate or end mark, appended to run."""
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), kind)
+    run._element.append(element)
+
+
+def open_field(run, instruction: str) -> None:
+    """Begin a Word field (PAGE, TOC …) in run, up to its separate mark when the field shows a placeholder until Word
+    updates it; field_char(run, "end") closes it, in this run or a later one."""
+    field_char(run, "begin")
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = instruction
+    run._element.append(text)
+
+
 def _paragraph_format(paragraph, *, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True, line=LINE_SPACING):
     fmt = paragraph.paragraph_format
     fmt.alignment = align
@@ -114,15 +131,8 @@ def _setup_page(document) -> None:
     set_run_font(footer.add_run("— "), PAGE_NUMBER_FONT, CAPTION_SIZE)
     run = footer.add_run()
     set_run_font(run, PAGE_NUMBER_FONT, CAPTION_SIZE)
-    for tag, text in (("begin", None), (None, "PAGE"), ("end", None)):
-        if tag:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), tag)
-        else:
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = text
-        run._element.append(element)
+    open_field(run, "PAGE")
+    field_char(run, "end")
     set_run_font(footer.add_run(" —"), PAGE_NUMBER_FONT, CAPTION_SIZE)
 
 
