@@ -176,7 +176,7 @@ def by_code(request, slug, purpose):
             "quiz": quiz,
             "form": form,
             "purpose": purpose,
-            "sms": resume.sms_channel(quiz) is not None,
+            "sms": public.has_sms_channel(quiz),
             "sent_to": sent_to,
             "verifying": verifying,
         },
